@@ -1,0 +1,129 @@
+"""The rules over whole banks: what the loader cannot see from one question alone.
+
+The loader reports what is wrong with a value where it stands. These rules look
+across questions, banks and documents: quotes found in their sources, ids unique
+among the banks loaded together, duplicated prompts, questions without a source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .load import bank_files, parse_bank
+from .model import Bank, Problem, QuizgenError
+from .provenance import closest_passage, normalize, normalized_document, quote_occurs
+
+
+@dataclass
+class CheckReport:
+    """What checking some bank files found: the banks that loaded and every problem."""
+
+    files: list[Path]
+    banks: list[Bank] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def question_count(self) -> int:
+        return sum(len(b.questions) for b in self.banks)
+
+
+def check_paths(paths: Iterable[Path]) -> CheckReport:
+    """Load every bank file under ``paths`` and apply every rule; never raises for bad banks.
+
+    Raises QuizgenError only when ``paths`` names nothing to read.
+    """
+    files = bank_files(list(paths))
+    report = CheckReport(files=files)
+    for path in files:
+        bank, problems = parse_bank(path)
+        report.problems.extend(problems)
+        if bank is not None:
+            report.banks.append(bank)
+    report.problems.extend(check_banks(report.banks))
+    report.problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.column))
+    return report
+
+
+def check_banks(banks: list[Bank]) -> list[Problem]:
+    """Problems across the loaded banks: bank ids, sources, quotes, duplicates, missing sources."""
+    problems: list[Problem] = []
+    first_with_id: dict[str, Bank] = {}
+    for bank in banks:
+        if bank.id in first_with_id:
+            other = first_with_id[bank.id]
+            problems.append(
+                Problem(
+                    bank.location,
+                    "error",
+                    f"bank id '{bank.id}' is also the id of {other.path}; "
+                    "bank ids must be unique among the banks loaded together",
+                )
+            )
+        first_with_id.setdefault(bank.id, bank)
+        problems.extend(_check_bank(bank))
+    return problems
+
+
+def _check_bank(bank: Bank) -> list[Problem]:
+    problems: list[Problem] = []
+    documents: dict[str, str | None] = {}
+    for source in bank.sources.values():
+        try:
+            documents[source.id] = normalized_document(source.path)
+        except FileNotFoundError:
+            documents[source.id] = None
+            problems.append(
+                Problem(source.location, "error", f"source file {source.path} does not exist")
+            )
+        except (OSError, UnicodeDecodeError) as exc:
+            documents[source.id] = None
+            reason = getattr(exc, "strerror", None) or "it is not UTF-8 text"
+            problems.append(
+                Problem(source.location, "error", f"cannot read source {source.path}: {reason}")
+            )
+    used: set[str] = set()
+    prompts: dict[str, str] = {}
+    for q in bank.questions:
+        if q.source is None:
+            problems.append(
+                Problem(q.location, "warning", "no source: cite the passage it comes from", q.id)
+            )
+        else:
+            used.add(q.source.doc)
+            document = documents.get(q.source.doc)
+            if document is not None and not quote_occurs(q.source.quote, document):
+                near = closest_passage(q.source.quote, document)
+                hint = f'; the closest passage is "{near}"' if near else ""
+                title = bank.sources[q.source.doc].title
+                message = f"quote not found in source '{q.source.doc}' ({title}){hint}"
+                problems.append(Problem(q.source.location, "error", message, q.id))
+        text = q.prompt if q.type != "cloze" else getattr(q, "text", q.prompt)
+        if text:
+            key = normalize(text).casefold()
+            if key in prompts:
+                message = f"the same prompt as question '{prompts[key]}'"
+                problems.append(Problem(q.where("prompt"), "warning", message, q.id))
+            else:
+                prompts[key] = q.id
+    for source in bank.sources.values():
+        if source.id not in used:
+            message = f"source '{source.id}' is declared but no question cites it"
+            problems.append(Problem(source.location, "warning", message))
+    return problems
+
+
+def ensure_valid(report: CheckReport, *, strict: bool = False) -> None:
+    """Raise QuizgenError if the report has errors (or, with ``strict``, warnings)."""
+    failing = report.problems if strict else report.errors
+    if failing:
+        raise QuizgenError(failing)

@@ -1,0 +1,309 @@
+"""The typed, immutable model of a question bank.
+
+Every output and study mode reads these classes and nothing else: the loader
+(:mod:`quizgen.bank.load`) is the only code that sees raw YAML. Every value knows
+where it came from: a question's :attr:`Question.location` points at its mapping,
+and :meth:`Question.where` gives the location of any one key (``"answer"``,
+``"choices[2]"``, ``"pairs[0]"``...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Literal
+
+Severity = Literal["error", "warning"]
+Difficulty = Literal["easy", "medium", "hard"]
+
+DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a file: 1-based line and column, as compilers print them."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (error) or doubtful (warning) in a bank."""
+
+    location: Location
+    severity: Severity
+    message: str
+    question: str | None = None
+
+    def __str__(self) -> str:
+        prefix = f"question '{self.question}': " if self.question else ""
+        return f"{self.location}: {self.severity}: {prefix}{self.message}"
+
+
+class QuizgenError(Exception):
+    """The one error type the core raises; it carries every problem found.
+
+    The command line turns it into messages and an exit code; nothing else
+    catches it.
+    """
+
+    def __init__(
+        self, problems: list[Problem] | Problem | str, *, location: Location | None = None
+    ):
+        if isinstance(problems, str):
+            problems = [Problem(location or Location("quizgen"), "error", problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source document a bank's questions quote from."""
+
+    id: str
+    path: Path
+    title: str
+    location: Location
+
+    def read_text(self) -> str:
+        """The document's text (UTF-8, BOM tolerated)."""
+        return self.path.read_text(encoding="utf-8-sig")
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A question's citation: the document id and the verbatim quote."""
+
+    doc: str
+    quote: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Question:
+    """Fields every question type shares. Use a subclass, never this class."""
+
+    type: ClassVar[str] = ""
+
+    id: str
+    prompt: str | None
+    location: Location
+    explanation: str | None = None
+    tags: tuple[str, ...] = ()
+    topic: str | None = None
+    difficulty: Difficulty | None = None
+    points: float = 1
+    source: SourceRef | None = None
+    image: Path | None = None
+    locations: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
+
+    def where(self, key: str) -> Location:
+        """Where ``key`` (e.g. ``"answer"`` or ``"choices[1]"``) was written, else the question."""
+        if key in self.locations:
+            return self.locations[key]
+        base = key.split("[", 1)[0]
+        return self.locations.get(base, self.location)
+
+
+@dataclass(frozen=True)
+class MultipleChoice(Question):
+    """One right answer among 2 to 10 choices."""
+
+    type: ClassVar[str] = "multiple_choice"
+
+    choices: tuple[str, ...] = ()
+    answer: str = ""
+    shuffle: bool = True
+
+    @property
+    def answer_index(self) -> int:
+        return self.choices.index(self.answer)
+
+
+@dataclass(frozen=True)
+class MultipleAnswer(Question):
+    """One or more right answers among the choices ("select all that apply")."""
+
+    type: ClassVar[str] = "multiple_answer"
+
+    choices: tuple[str, ...] = ()
+    answers: tuple[str, ...] = ()
+    shuffle: bool = True
+
+    def is_right(self, choice: str) -> bool:
+        return choice in self.answers
+
+
+@dataclass(frozen=True)
+class TrueFalse(Question):
+    """A statement that is true or false."""
+
+    type: ClassVar[str] = "true_false"
+
+    answer: bool = True
+
+
+@dataclass(frozen=True)
+class ShortAnswer(Question):
+    """A typed answer; ``answers[0]`` is the canonical one, the rest are accepted too."""
+
+    type: ClassVar[str] = "short_answer"
+
+    answers: tuple[str, ...] = ()
+    case_sensitive: bool = False
+
+    @property
+    def answer(self) -> str:
+        return self.answers[0]
+
+
+@dataclass(frozen=True)
+class Numeric(Question):
+    """A number; a response within ``answer ± tolerance`` is right."""
+
+    type: ClassVar[str] = "numeric"
+
+    answer: float = 0
+    tolerance: float = 0
+    unit: str | None = None
+
+    def accepts(self, value: float) -> bool:
+        return abs(value - self.answer) <= self.tolerance + 1e-9 * max(1.0, abs(self.answer))
+
+
+@dataclass(frozen=True)
+class ClozeDeletion:
+    """One ``{{cN::answer::hint}}`` gap of a cloze text."""
+
+    number: int
+    answer: str
+    hint: str | None
+    start: int
+    end: int
+
+
+CLOZE_PATTERN = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+
+
+def parse_cloze(text: str) -> tuple[ClozeDeletion, ...]:
+    """The deletions of an Anki-style cloze text, in the order they appear."""
+    return tuple(
+        ClozeDeletion(int(m.group(1)), m.group(2), m.group(3), m.start(), m.end())
+        for m in CLOZE_PATTERN.finditer(text)
+    )
+
+
+@dataclass(frozen=True)
+class Cloze(Question):
+    """A text with gaps in Anki's ``{{c1::answer::hint}}`` syntax."""
+
+    type: ClassVar[str] = "cloze"
+
+    text: str = ""
+    deletions: tuple[ClozeDeletion, ...] = ()
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        """The distinct deletion numbers, ascending (one Anki card each)."""
+        return tuple(sorted({d.number for d in self.deletions}))
+
+    def render(self, blank: str | None = None, *, show: int | None = None) -> str:
+        """The text with gaps filled (``blank=None``) or replaced by ``blank``.
+
+        ``blank`` may contain ``{n}`` (the gap's 1-based position) and ``{hint}``.
+        With ``show`` set, only deletions of that number are blanked.
+        """
+        out: list[str] = []
+        last = 0
+        for position, d in enumerate(self.deletions, start=1):
+            out.append(self.text[last : d.start])
+            if blank is None or (show is not None and d.number != show):
+                out.append(d.answer)
+            else:
+                out.append(blank.format(n=position, hint=d.hint or ""))
+            last = d.end
+        out.append(self.text[last:])
+        return "".join(out)
+
+
+@dataclass(frozen=True)
+class Matching(Question):
+    """Pairs to match: each left item goes with exactly one right item."""
+
+    type: ClassVar[str] = "matching"
+
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def lefts(self) -> tuple[str, ...]:
+        return tuple(left for left, _ in self.pairs)
+
+    @property
+    def rights(self) -> tuple[str, ...]:
+        return tuple(right for _, right in self.pairs)
+
+
+@dataclass(frozen=True)
+class Ordering(Question):
+    """Items to put in order; ``items`` is the right order."""
+
+    type: ClassVar[str] = "ordering"
+
+    items: tuple[str, ...] = ()
+
+
+QUESTION_TYPES: dict[str, type[Question]] = {
+    cls.type: cls
+    for cls in (
+        MultipleChoice,
+        MultipleAnswer,
+        TrueFalse,
+        ShortAnswer,
+        Numeric,
+        Cloze,
+        Matching,
+        Ordering,
+    )
+}
+
+
+@dataclass(frozen=True)
+class Bank:
+    """One bank file: its metadata, sources and questions, in file order."""
+
+    id: str
+    title: str
+    path: Path
+    location: Location
+    questions: tuple[Question, ...]
+    description: str | None = None
+    sources: Mapping[str, Source] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    def source_for(self, question: Question) -> Source | None:
+        """The document a question cites, if it cites one that the bank declares."""
+        if question.source is None:
+            return None
+        return self.sources.get(question.source.doc)
+
+    def topics(self) -> list[str]:
+        """The bank's topics in order of first appearance."""
+        seen: dict[str, None] = {}
+        for q in self.questions:
+            if q.topic:
+                seen.setdefault(q.topic)
+        return list(seen)
