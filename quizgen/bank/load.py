@@ -654,7 +654,7 @@ class _BankParser:
         if answers is None:
             f.ok = False
             return
-        for value, item in zip(answers, items):
+        for value, item in zip(answers, items, strict=True):
             if choices is not None and value not in choices:
                 self.error(item, f"answer '{value}' is not one of the choices")
                 f.ok = False
