@@ -50,6 +50,8 @@ def check_paths(paths: Iterable[Path]) -> CheckReport:
         if bank is not None:
             report.banks.append(bank)
     report.problems.extend(check_banks(report.banks))
+    # A merged (<<: *anchor) mapping is read once per use; report each problem once.
+    report.problems = list(dict.fromkeys(report.problems))
     report.problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.column))
     return report
 

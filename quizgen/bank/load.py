@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -223,18 +223,34 @@ class _BankParser:
                 Location(self.file, 1, 1), "the file is empty; a bank needs id, title and questions"
             )
             return None
-        if not self._tags_are_standard(node) or not self._expansion_is_bounded(node):
+        if not self._tags_are_standard(node, text):
             return None
         return node
 
-    def _tags_are_standard(self, root: Node) -> bool:
+    def _tags_are_standard(self, root: Node, text: str) -> bool:
+        """Refuse non-standard tags and alias bombs, in one pass over the distinct nodes."""
+        if "!" not in text and "&" not in text:
+            return True  # no explicit tag and no anchor: nothing to refuse
         ok = True
-        for node in _distinct_nodes(root):
+        seen: set[int] = set()
+        aliased = False
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                aliased = True
+                continue
+            seen.add(id(node))
             if node.tag not in STANDARD_TAGS:
                 shown = node.tag.replace(_TAG, "!!", 1)
                 self.error(node, f"tag '{shown}' is not allowed; a bank uses plain YAML only")
                 ok = False
-        return ok
+            if isinstance(node, SequenceNode):
+                stack.extend(node.value)
+            elif isinstance(node, MappingNode):
+                for pair in node.value:
+                    stack.extend(pair)
+        return ok and (not aliased or self._expansion_is_bounded(root))
 
     def _expansion_is_bounded(self, root: Node) -> bool:
         sizes: dict[int, int] = {}
@@ -267,7 +283,11 @@ class _BankParser:
             self.error(node, f"{what} must be a mapping, not {_node_kind(node)}")
             return None
         out: dict[str, Node] = {}
-        for key_node, value_node in _merged_pairs(node):
+        merges: list[Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE:
+                merges.append(value_node)
+                continue
             if not isinstance(key_node, ScalarNode) or key_node.tag == NULL:
                 self.error(key_node, f"{what} has a key that is not text")
                 continue
@@ -288,6 +308,10 @@ class _BankParser:
                     self.error(key_node, f"unknown key '{key}'{did_you_mean(key, allowed)}")
                 continue
             out[key] = value_node
+        for merged in merges:  # YAML merge keys (<<: *defaults): explicit keys win
+            for source in merged.value if isinstance(merged, SequenceNode) else [merged]:
+                for key, value_node in (self._mapping(source, what, allowed) or {}).items():
+                    out.setdefault(key, value_node)
         return out
 
     # -- scalar conversions: each returns None (and reports) when the node is wrong -----
@@ -814,48 +838,9 @@ class _QuestionKeys(tuple):
         return self
 
 
-def _merged_pairs(node: MappingNode) -> Iterator[tuple[Node, Node]]:
-    """A mapping's pairs with YAML merge keys (``<<: *defaults``) applied; explicit keys win."""
-    if not any(k.tag == MERGE for k, _ in node.value):
-        yield from node.value
-        return
-    explicit = [(k, v) for k, v in node.value if k.tag != MERGE]
-    given = {k.value for k, _ in explicit if isinstance(k, ScalarNode)}
-    yield from explicit
-    for key, value in node.value:
-        if key.tag != MERGE:
-            continue
-        sources = value.value if isinstance(value, SequenceNode) else [value]
-        for source in sources:
-            if not isinstance(source, MappingNode):
-                continue
-            for k, v in _merged_pairs(source):
-                if isinstance(k, ScalarNode) and k.value not in given:
-                    given.add(k.value)
-                    yield k, v
-
-
 def _children(node: Node) -> list[Node]:
     if isinstance(node, SequenceNode):
         return list(node.value)
     if isinstance(node, MappingNode):
         return [n for pair in node.value for n in pair]
     return []
-
-
-def _distinct_nodes(root: Node) -> Iterator[Node]:
-    """Every node once, parents before children (aliases are the same node object)."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        yield node
-        if isinstance(node, SequenceNode):
-            stack.extend(reversed(node.value))
-        elif isinstance(node, MappingNode):
-            for k, v in reversed(node.value):
-                stack.append(v)
-                stack.append(k)

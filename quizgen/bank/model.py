@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 Difficulty = Literal["easy", "medium", "hard"]
@@ -21,9 +21,8 @@ Difficulty = Literal["easy", "medium", "hard"]
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
 
 
-@dataclass(frozen=True, order=True)
-class Location:
-    """A place in a file: 1-based line and column, as compilers print them."""
+class Location(NamedTuple):
+    """A place in a file: 1-based line and column, as compilers print them (0: unknown)."""
 
     file: str
     line: int = 0
@@ -97,8 +96,8 @@ class Question:
     type: ClassVar[str] = ""
 
     id: str
-    prompt: str | None
     location: Location
+    prompt: str | None = None
     explanation: str | None = None
     tags: tuple[str, ...] = ()
     topic: str | None = None

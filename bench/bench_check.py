@@ -1,0 +1,55 @@
+"""Benchmark: `quizgen check` on a 10,000-question bank against plain libyaml parsing.
+
+Both are timed in the same run on the same file; the figure that matters is the ratio
+(target: at most 1.3x). Each side runs several times and the best time counts, which
+keeps other load on the machine out of the comparison.
+
+Usage: python bench/bench_check.py [N]   (default 10000 questions)
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate_bank import REPO, write_bank  # noqa: E402
+
+from quizgen.bank.check import check_paths  # noqa: E402
+from quizgen.bank.load import LIBYAML  # noqa: E402
+
+ROUNDS = 5
+
+
+def best_of(func, rounds: int = ROUNDS) -> float:
+    """The fastest of ``rounds`` timed calls, in seconds."""
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    path = write_bank(count, REPO / "bench" / "out" / f"bank-{count}.yaml")
+    text = path.read_text(encoding="utf-8")
+
+    report = check_paths([path])
+    assert not report.problems, report.problems[:3]
+    assert report.question_count == count
+
+    floor = best_of(lambda: yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader))
+    ours = best_of(lambda: check_paths([path]))
+    print(f"bank: {count:,} questions, {len(text) / 1e6:.1f} MB; libyaml in quizgen: {LIBYAML}")
+    print(f"libyaml yaml.load (CSafeLoader): {floor:.3f} s")
+    print(f"quizgen check (load + all rules): {ours:.3f} s")
+    print(f"ratio: {ours / floor:.2f}x (target <= 1.3x)")
+
+
+if __name__ == "__main__":
+    main()
