@@ -16,10 +16,10 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate_bank import REPO, write_bank  # noqa: E402
+from generate_bank import REPO, write_bank
 
-from quizgen.bank.check import check_paths  # noqa: E402
-from quizgen.bank.load import LIBYAML  # noqa: E402
+from quizgen.bank.check import check_paths
+from quizgen.bank.load import LIBYAML
 
 ROUNDS = 5
 
