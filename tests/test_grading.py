@@ -1,0 +1,363 @@
+"""Grading: forgiving where a teacher would be, strict where it matters."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quizgen.bank.model import (
+    Cloze,
+    Location,
+    Matching,
+    MultipleAnswer,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    ShortAnswer,
+    TrueFalse,
+    parse_cloze,
+)
+from quizgen.study.grading import (
+    Layout,
+    allowed_typos,
+    grade,
+    grade_text,
+    input_problem,
+    letter,
+    make_layout,
+    normalize,
+    osa_distance,
+    parse_letters,
+    parse_number,
+    parse_true_false,
+    right_answer_text,
+)
+
+HERE = Location("test.yaml", 1, 1)
+
+
+def short(*answers: str, case_sensitive: bool = False) -> ShortAnswer:
+    return ShortAnswer(
+        id="q", prompt="?", location=HERE, answers=answers, case_sensitive=case_sensitive
+    )
+
+
+# ------------------------------------------------------------------ normalization
+
+
+def test_normalize_folds_case_accents_punctuation_and_spaces():
+    assert normalize("  Ürümqi,   CAFÉ!  ") == "urumqi cafe"
+    assert normalize("Straße") == normalize("STRASSE")  # case folding, not lower()
+    assert normalize("ｆｕｌｌｗｉｄｔｈ") == "fullwidth"  # NFKC
+    assert normalize("e-mail") == "email"
+
+
+def test_normalize_keeps_symbols_and_text_made_of_punctuation():
+    assert normalize("C++") == "c++"
+    assert normalize("?!") == "?!"
+
+
+def test_case_sensitive_keeps_case_only():
+    assert normalize("NaCl.", case_sensitive=True) == "NaCl"
+
+
+# ----------------------------------------------------------------------- distance
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [
+        ("", "", 0),
+        ("abc", "", 3),
+        ("kitten", "sitting", 3),
+        ("the", "teh", 1),  # a swap of neighbours is one edit
+        ("tashkent", "tahskent", 1),
+        ("ca", "abc", 3),  # optimal string alignment: no substring edited twice
+        ("abcdef", "abcdef", 0),
+    ],
+)
+def test_osa_distance(a, b, distance):
+    assert osa_distance(a, b) == distance
+    assert osa_distance(b, a) == distance
+
+
+@given(st.text(max_size=12), st.text(max_size=12))
+def test_osa_distance_is_a_bounded_symmetric_measure(a, b):
+    d = osa_distance(a, b)
+    assert d == osa_distance(b, a)
+    assert abs(len(a) - len(b)) <= d <= max(len(a), len(b))
+    assert (d == 0) == (a == b)
+
+
+@given(st.text(alphabet="abcdefgh", min_size=2, max_size=12), st.data())
+def test_swapping_two_neighbours_costs_one(word, data):
+    i = data.draw(st.integers(0, len(word) - 2))
+    swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    assert osa_distance(word, swapped) == (0 if swapped == word else 1)
+
+
+@pytest.mark.parametrize(
+    ("answer", "edits"),
+    [
+        ("Iran", 0),
+        ("Oman", 0),
+        ("Russia", 1),
+        ("Tashkent", 1),
+        ("Kazakhstan", 2),
+        ("New Delhi", 1),
+        ("Islamabad", 2),
+    ],
+)
+def test_allowed_typos_scale_with_length(answer, edits):
+    assert allowed_typos(answer) == edits
+
+
+# --------------------------------------------------------------------------- text
+
+
+def test_exact_after_normalization_is_right():
+    for said in ("tashkent", "  TASHKENT ", "Tashkent.", "Tâshkent"):
+        assert grade_text(said, ["Tashkent"]).outcome == "right"
+
+
+def test_every_alternative_counts():
+    assert grade_text("Toshkent", ["Tashkent", "Toshkent"]).outcome == "right"
+
+
+def test_small_typo_is_right_with_a_typo_and_shows_the_spelling():
+    verdict = grade_text("Tashkant", ["Tashkent", "Toshkent"])
+    assert verdict.outcome == "typo"
+    assert verdict.is_right
+    assert verdict.spelling == "Tashkent"
+    assert verdict.canonical == "Tashkent"
+
+
+def test_typo_names_the_alternative_it_was_taken_for():
+    verdict = grade_text("Toshkentt", ["Tashkent", "Toshkent"])
+    assert verdict.outcome == "typo"
+    assert verdict.spelling == "Toshkent"
+    assert verdict.canonical == "Tashkent"
+
+
+def test_transposition_is_one_edit():
+    assert grade_text("Rusisa", ["Russia"]).outcome == "typo"
+
+
+def test_short_answers_forgive_nothing():
+    assert grade_text("Irn", ["Iran"]).outcome == "wrong"
+    assert grade_text("Iarn", ["Iran"]).outcome == "wrong"
+
+
+def test_long_answers_forgive_two_edits_but_not_three():
+    assert grade_text("Kazakstann", ["Kazakhstan"]).outcome == "typo"
+    assert grade_text("Kazkstann", ["Kazakhstan"]).outcome == "wrong"
+
+
+def test_digits_are_never_fuzzy_in_text():
+    assert grade_text("in 1941", ["in 1914"]).outcome == "wrong"
+    assert grade_text("World War 2", ["World War 1"]).outcome == "wrong"
+
+
+def test_case_sensitive_question():
+    assert grade_text("NaCl", ["NaCl"], case_sensitive=True).outcome == "right"
+    assert grade_text("nacl", ["NaCl"], case_sensitive=True).outcome == "wrong"
+    assert grade_text("nacl", ["NaCl"]).outcome == "right"
+
+
+def test_empty_response_is_wrong():
+    assert grade_text("   ", ["Tashkent"]).outcome == "wrong"
+
+
+# ------------------------------------------------------------------------ numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("42", 42),
+        ("-3.5", -3.5),
+        ("−3.5", -3.5),
+        ("+7", 7),
+        ("1,234", 1234),
+        ("1,234,567.5", 1234567.5),
+        ("1 234 567", 1234567),
+        ("1'000", 1000),
+        ("1_000", 1000),
+        ("3,5", 3.5),
+        (".5", 0.5),
+        ("1.5e3", 1500),
+        ("42 km", 42),
+        ("42km", 42),
+        ("$1,000", 1000),
+        ("€ 5", 5),
+        ("50%", 50),
+        ("10 000 km/h", 10000),
+        ("1914 AD", 1914),
+    ],
+)
+def test_parse_number_accepts_what_people_type(text, value):
+    assert parse_number(text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    "text", ["", "abc", "12 or 13", "3 4", "about 40", "1,000,00", "-", "1.2.3"]
+)
+def test_parse_number_refuses_what_is_not_one_number(text):
+    assert parse_number(text) is None
+
+
+def test_numeric_is_never_fuzzy_and_counts_within_tolerance():
+    year = Numeric(id="ww1", prompt="?", location=HERE, answer=1914)
+    assert grade(year, ["1914"]).outcome == "right"
+    assert grade(year, ["1,914"]).outcome == "right"
+    assert grade(year, ["1941"]).outcome == "wrong"
+    assert grade(year, ["1915"]).outcome == "wrong"
+    distance = Numeric(id="d", prompt="?", location=HERE, answer=4.5, tolerance=0.25, unit="km")
+    assert grade(distance, ["4.7 km"]).outcome == "right"
+    assert grade(distance, ["4,25"]).outcome == "right"
+    assert grade(distance, ["4.8"]).outcome == "wrong"
+    verdict = grade(distance, ["lots"])
+    assert verdict.outcome == "wrong"
+    assert verdict.note == "not a number"
+    assert verdict.canonical == "4.5 ± 0.25 km"
+
+
+# ------------------------------------------------------------------- other types
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("t", True), ("TRUE", True), ("y", True), ("yes", True), ("f", False), ("n", False)],
+)
+def test_true_false_words(text, value):
+    assert parse_true_false(text) is value
+
+
+def test_true_false():
+    q = TrueFalse(id="q", prompt="?", location=HERE, answer=False)
+    assert grade(q, ["f"]).outcome == "right"
+    assert grade(q, ["true"]).outcome == "wrong"
+    assert grade(q, ["maybe"]).outcome == "wrong"
+    assert grade(q, ["f"]).canonical == "false"
+
+
+def test_multiple_choice_by_letter_or_text_in_display_order():
+    q = MultipleChoice(
+        id="q",
+        prompt="?",
+        location=HERE,
+        choices=("Beijing", "Moscow", "Tashkent"),
+        answer="Beijing",
+    )
+    assert grade(q, ["a"]).outcome == "right"  # bank order without a layout
+    shuffled = Layout((2, 0, 1))  # shown: a) Tashkent, b) Beijing, c) Moscow
+    assert grade(q, ["b"], shuffled).outcome == "right"
+    assert grade(q, ["a"], shuffled).outcome == "wrong"
+    assert grade(q, ["beijing"], shuffled).outcome == "right"
+    assert grade(q, ["Bejing"], shuffled).outcome == "right"  # its text, with a typo
+    assert right_answer_text(q, shuffled) == "b) Beijing"
+
+
+def test_multiple_answer_needs_exactly_the_right_set():
+    q = MultipleAnswer(
+        id="q",
+        prompt="?",
+        location=HERE,
+        choices=("China", "Turkey", "India", "Afghanistan"),
+        answers=("China", "India"),
+    )
+    for said in ("a c", "a,c", "c, a", "ac", "China, India"):
+        assert grade(q, [said]).outcome == "right", said
+    for said in ("a", "a b c", "b d", ""):
+        assert grade(q, [said]).outcome == "wrong", said
+    assert right_answer_text(q, Layout((0, 1, 2, 3))) == "a) China, c) India"
+
+
+def test_short_answer_uses_canonical_and_alternatives():
+    q = short("Tashkent", "Toshkent")
+    assert grade(q, ["toshkent"]).outcome == "right"
+    verdict = grade(q, ["Tashkint"])
+    assert (verdict.outcome, verdict.spelling, verdict.canonical) == (
+        "typo",
+        "Tashkent",
+        "Tashkent",
+    )
+
+
+def cloze(text: str) -> Cloze:
+    return Cloze(id="c", prompt=None, location=HERE, text=text, deletions=parse_cloze(text))
+
+
+def test_cloze_grades_each_gap():
+    q = cloze("{{c1::Islamabad}} is the capital of {{c2::Pakistan::country}}.")
+    assert grade(q, ["islamabad", "pakistan"]).outcome == "right"
+    assert grade(q, ["Islamabd", "Pakistan"]).outcome == "typo"
+    verdict = grade(q, ["Karachi", "Pakistan"])
+    assert verdict.outcome == "wrong"
+    assert [p.outcome for p in verdict.parts] == ["wrong", "right"]
+    assert verdict.note == "1 of 2 right"
+    assert grade(q, ["Islamabad"]).outcome == "wrong"  # a missing gap is a wrong gap
+
+
+def test_matching_reads_a_letter_per_item():
+    q = Matching(
+        id="m",
+        prompt="?",
+        location=HERE,
+        pairs=(("Russia", "Moscow"), ("Pakistan", "Islamabad"), ("India", "New Delhi")),
+    )
+    layout = make_layout(q, None)  # rotated: a) Islamabad, b) New Delhi, c) Moscow
+    assert layout.order == (1, 2, 0)
+    assert grade(q, ["c", "a", "b"], layout).outcome == "right"
+    assert grade(q, ["Moscow", "Islamabad", "New Delhi"], layout).outcome == "right"
+    verdict = grade(q, ["c", "b", "a"], layout)
+    assert verdict.outcome == "wrong"
+    assert [p.outcome for p in verdict.parts] == ["right", "wrong", "wrong"]
+
+
+def test_ordering_reads_letters_in_order():
+    q = Ordering(id="o", prompt="?", location=HERE, items=("first", "second", "third"))
+    layout = make_layout(q, None)
+    assert [("first", "second", "third")[i] for i in layout.order] == ["second", "third", "first"]
+    for said in ("c a b", "cab", "c,a,b", "C, A, B"):
+        assert grade(q, [said], layout).outcome == "right", said
+    assert grade(q, ["a b c"], layout).outcome == "wrong"
+    assert grade(q, ["c a"], layout).outcome == "wrong"
+    assert right_answer_text(q, layout) == "c a b (first → second → third)"
+
+
+def test_layout_is_bank_order_without_seed_and_reproducible_with_one():
+    q = MultipleChoice(id="q", prompt="?", location=HERE, choices=tuple("ABCDEFGH"), answer="A")
+    assert make_layout(q, None).order == tuple(range(8))
+    assert make_layout(q, "7") == make_layout(q, "7")
+    orders = {make_layout(q, seed).order for seed in range(10)}
+    assert len(orders) > 1
+    fixed = MultipleChoice(
+        id="q", prompt="?", location=HERE, choices=tuple("ABC"), answer="A", shuffle=False
+    )
+    assert make_layout(fixed, "7").order == (0, 1, 2)
+
+
+def test_shuffled_matching_is_never_shown_in_answer_order():
+    q = Ordering(id="o", prompt="?", location=HERE, items=("x", "y"))
+    for seed in range(20):
+        assert make_layout(q, seed).order != (0, 1)
+
+
+def test_input_problem_flags_slips_but_accepts_blank():
+    q = MultipleChoice(id="q", prompt="?", location=HERE, choices=("x", "y", "z"), answer="x")
+    layout = make_layout(q, None)
+    assert input_problem(q, layout, "q") == "type a letter from a to c"
+    assert input_problem(q, layout, "b") is None
+    assert input_problem(q, layout, "") is None
+    tf = TrueFalse(id="t", prompt="?", location=HERE)
+    assert input_problem(tf, Layout(), "perhaps") is not None
+    num = Numeric(id="n", prompt="?", location=HERE, answer=1)
+    assert input_problem(num, Layout(), "one") == "type a number"
+
+
+def test_letters():
+    assert [letter(i) for i in (0, 1, 25, 26, 27)] == ["a", "b", "z", "aa", "ab"]
+    assert parse_letters("a c", ["x", "y", "z"]) == [0, 2]
+    assert parse_letters("q", ["x", "y", "z"]) is None
