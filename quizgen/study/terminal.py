@@ -1,0 +1,349 @@
+"""Show one question and read one answer, on a terminal or through a pipe.
+
+On a terminal (stdin and stdout both ttys) answers are read with line editing,
+single keys can be read for choices after an answer, and colour is used unless
+``NO_COLOR`` is set or ``TERM`` is ``dumb``. Through a pipe the same prompts are
+written, exactly one input line is read per answer (per gap or item where a
+question asks several), the line read is echoed so a log reads like a session,
+and there is neither colour nor any key to press.
+
+Bank text always goes through :func:`quizgen.text.to_terminal`, which makes
+control characters visible: a bank can never move the cursor or recolour the screen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import TextIO
+
+from ..bank.model import (
+    Bank,
+    Cloze,
+    Matching,
+    MultipleAnswer,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    Question,
+    ShortAnswer,
+    TrueFalse,
+)
+from ..text import to_terminal
+from .grading import Layout, Verdict, input_problem, letter, response_count, shown_items
+
+RESET = "\x1b[0m"
+STYLES = {
+    "bold": "\x1b[1m",
+    "dim": "\x1b[2m",
+    "red": "\x1b[31m",
+    "green": "\x1b[32m",
+    "yellow": "\x1b[33m",
+    "blue": "\x1b[34m",
+    "cyan": "\x1b[36m",
+}
+TYPE_NAMES = {
+    "multiple_choice": "multiple choice",
+    "multiple_answer": "select all that apply",
+    "true_false": "true or false",
+    "short_answer": "short answer",
+    "numeric": "number",
+    "cloze": "fill in the gaps",
+    "matching": "matching",
+    "ordering": "ordering",
+}
+ENTER = "\n"
+END = "\x04"  # Ctrl-D
+
+
+class EndOfInput(Exception):
+    """The student closed the input (Ctrl-D or the end of a pipe)."""
+
+
+def color_wanted(stream: TextIO, environ: dict[str, str] | None = None) -> bool:
+    """Colour on a terminal, unless ``NO_COLOR`` is set (non-empty) or ``TERM=dumb``."""
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR") or env.get("TERM") == "dumb":
+        return False
+    return _isatty(stream)
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def safe(text: str) -> str:
+    """Student-typed or other untrusted text with control characters made visible."""
+    return to_terminal(text, color=False) if text else ""
+
+
+class Terminal:
+    """Where a study session talks to the student."""
+
+    def __init__(
+        self,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        *,
+        interactive: bool | None = None,
+        color: bool | None = None,
+    ):
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+        if interactive is None:
+            interactive = _isatty(self.stdin) and _isatty(self.stdout)
+        self.interactive = interactive
+        self.color = color_wanted(self.stdout) if color is None else color
+        self._readline_ready = False
+
+    # ---------------------------------------------------------------- output
+
+    @property
+    def width(self) -> int | None:
+        """Columns to wrap text at on a terminal; None (no wrapping) through a pipe."""
+        if not self.interactive:
+            return None
+        return max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
+
+    def style(self, text: str, *names: str) -> str:
+        """``text`` in the named styles when colour is on (``text`` must already be safe)."""
+        if not self.color or not names:
+            return text
+        return "".join(STYLES[n] for n in names) + text + RESET
+
+    def write(self, text: str = "") -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    def bank_text(self, text: str | None, indent: str = "") -> str:
+        """Bank text (Markdown subset) for this terminal, wrapped on a tty."""
+        if not text:
+            return ""
+        width = self.width
+        lines: list[str] = []
+        for raw in text.strip("\n").splitlines() or [""]:
+            if width is None or not raw.strip():
+                lines.append(indent + raw)
+                continue
+            lines.append(
+                textwrap.fill(
+                    raw,
+                    width,
+                    initial_indent=indent,
+                    subsequent_indent=indent,
+                    break_on_hyphens=False,
+                    break_long_words=False,
+                )
+            )
+        return to_terminal("\n".join(lines), color=self.color)
+
+    # ----------------------------------------------------------------- input
+
+    def read_line(self, prompt: str) -> str:
+        """One line of input (without its newline); raises EndOfInput at the end."""
+        if self.interactive:
+            self._prepare_readline()
+            try:
+                return input(prompt)
+            except EOFError:
+                self.stdout.write("\n")
+                raise EndOfInput from None
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            self.stdout.write("\n")
+            raise EndOfInput
+        line = line.rstrip("\r\n")
+        self.stdout.write(safe(line) + "\n")
+        return line
+
+    def _prepare_readline(self) -> None:
+        if self._readline_ready:
+            return
+        self._readline_ready = True
+        with contextlib.suppress(ImportError):  # line editing for input(); optional
+            import readline  # noqa: F401
+
+    def read_key(self, prompt: str, keys: str) -> str:
+        """One key press on a terminal: one of ``keys`` (lower case), or ENTER for any
+        other key. Ctrl-D raises EndOfInput. Only for interactive sessions."""
+        self.stdout.write(prompt)
+        self.stdout.flush()
+        try:
+            key = self._raw_key()
+        finally:
+            self.stdout.write("\r\x1b[2K" if self.color else "\n")
+            self.stdout.flush()
+        if key == END:
+            raise EndOfInput
+        key = key.lower()
+        return key if key in keys else ENTER
+
+    def _raw_key(self) -> str:
+        import termios
+        import tty
+
+        fd = self.stdin.fileno()
+        saved = termios.tcgetattr(fd)
+        try:
+            tty.setcbreak(fd, termios.TCSANOW)
+            data = os.read(fd, 16)
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        if not data:
+            return END
+        text = data.decode("utf-8", "replace")
+        return text[0] if len(text) == 1 else ENTER
+
+    # -------------------------------------------------------------- questions
+
+    def show_question(
+        self,
+        question: Question,
+        layout: Layout,
+        number: int,
+        total: int,
+        *,
+        label: str = "Question",
+        note: str | None = None,
+    ) -> None:
+        """The heading, prompt and choices of a question."""
+        kind = TYPE_NAMES.get(question.type, question.type)
+        head = [f"{label} {number}/{total}"]
+        if note:
+            head.append(note)
+        if question.topic:
+            head.append(safe(question.topic))
+        head.append(kind)
+        self.write()
+        self.write(self.style(" · ".join(head), "bold", "blue"))
+        if isinstance(question, Cloze):
+            if question.prompt:
+                self.write(self.bank_text(question.prompt))
+            self.write(self.bank_text(question.render("[{n}] ____")))
+        elif question.prompt:
+            self.write(self.bank_text(question.prompt))
+        if question.image is not None:
+            self.write(self.style(f"(image: {safe(question.image.name)})", "dim"))
+
+        shown = shown_items(question, layout)
+        if isinstance(question, (MultipleChoice, MultipleAnswer, Ordering)):
+            if isinstance(question, Ordering):
+                self.write(self.style("Put these in order, first to last:", "dim"))
+            for i, text in enumerate(shown):
+                self.write(self._item(letter(i), text))
+        elif isinstance(question, Matching):
+            for i, left in enumerate(question.lefts, start=1):
+                self.write(self._item(str(i), left, suffix="."))
+            self.write(self.style("match each with one of:", "dim"))
+            for i, text in enumerate(shown):
+                self.write(self._item(letter(i), text))
+
+    def _item(self, label: str, text: str, suffix: str = ")") -> str:
+        indent = " " * (len(label) + len(suffix) + 3)
+        body = self.bank_text(text, indent=indent).lstrip(" ")
+        return f"  {self.style(label + suffix, 'bold')} {body}"
+
+    def prompts(self, question: Question) -> list[str]:
+        """The prompt for each line the question asks for."""
+        if isinstance(question, TrueFalse):
+            return ["True or false? (t/f) > "]
+        if isinstance(question, MultipleChoice):
+            return ["Your answer (letter) > "]
+        if isinstance(question, MultipleAnswer):
+            return ["Your answer (letters, e.g. a c) > "]
+        if isinstance(question, Numeric):
+            unit = f" ({safe(question.unit)})" if question.unit else ""
+            return [f"Your answer{unit} > "]
+        if isinstance(question, Cloze):
+            out = []
+            for n, d in enumerate(question.deletions, start=1):
+                hint = f" ({safe(d.hint)})" if d.hint else ""
+                out.append(f"Gap [{n}]{hint} > ")
+            return out
+        if isinstance(question, Matching):
+            return [f"{i}. {safe(left)} → letter > " for i, left in enumerate(question.lefts, 1)]
+        if isinstance(question, Ordering):
+            return ["Order (letters, first to last) > "]
+        if isinstance(question, ShortAnswer):
+            return ["Your answer > "]
+        return ["Your answer > "]
+
+    def ask(self, question: Question, layout: Layout) -> list[str]:
+        """Read the responses to a question: one line per gap or item where it asks several.
+
+        On a terminal a line that cannot be an answer (``x`` for a choice of a to d)
+        is asked again with a hint; through a pipe every line is taken as it is.
+        """
+        responses: list[str] = []
+        prompts = self.prompts(question)
+        for part in range(response_count(question)):
+            prompt = prompts[min(part, len(prompts) - 1)]
+            while True:
+                line = self.read_line(prompt)
+                problem = input_problem(question, layout, line, part) if self.interactive else None
+                if problem is None:
+                    break
+                self.write(self.style(f"  ({problem})", "yellow"))
+            responses.append(line)
+        return responses
+
+    # --------------------------------------------------------------- feedback
+
+    def show_verdict(self, verdict: Verdict, *, overridden: bool = False) -> None:
+        """Right, right with a typo, or wrong, and the right answer."""
+        answer = safe(verdict.canonical)
+        if overridden:
+            self.write(self.style("✓ Counted as right (you said you were right).", "green", "bold"))
+        elif verdict.outcome == "right":
+            self.write(self.style("✓ Right!", "green", "bold") + f"  Answer: {answer}")
+        elif verdict.outcome == "typo":
+            spelling = safe(verdict.spelling or verdict.canonical)
+            self.write(
+                self.style("✓ Right, with a typo.", "yellow", "bold")
+                + f"  Spelling: {self.style(spelling, 'bold')}"
+            )
+        else:
+            note = f" ({safe(verdict.note)})" if verdict.note else ""
+            if not verdict.parts:
+                self.write(self.style("✗ Wrong.", "red", "bold") + note + f"  Answer: {answer}")
+                return
+            self.write(self.style("✗ Wrong.", "red", "bold") + note + "  Answers:")
+            for part in verdict.parts:
+                mark = self.style("✓", "green") if part.is_right else self.style("✗", "red")
+                self.write(f"    {mark} {safe(part.canonical)}")
+
+    def show_explanation(self, question: Question, bank: Bank | None) -> None:
+        """The explanation and the source (document title and quote), if the bank gives them."""
+        if question.explanation:
+            self.write(self.bank_text(question.explanation, indent="  "))
+        if question.source is not None:
+            document = bank.source_for(question) if bank is not None else None
+            title = document.title if document is not None else question.source.doc
+            quote = " ".join(question.source.quote.split())
+            self.write(
+                self.style(f"  Source: {safe(title)}", "dim")
+                + "\n"
+                + self.style(self.bank_text(f"“{quote}”", indent="    "), "dim")
+            )
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """``1 card``, ``2 cards``."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def percent(right: int, total: int) -> str:
+    return f"{int(100 * right / total + 0.5)}%" if total else "0%"
+
+
+def join_lines(lines: Sequence[str]) -> str:
+    return "\n".join(lines)
