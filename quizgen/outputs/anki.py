@@ -202,7 +202,7 @@ def genanki_model(note_type: NoteType) -> genanki.Model:
     """The genanki model of a note type."""
     import genanki
 
-    return genanki.Model(
+    model = genanki.Model(
         note_type.id,
         note_type.name,
         fields=[{"name": name} for name in note_type.fields],
@@ -210,6 +210,23 @@ def genanki_model(note_type: NoteType) -> genanki.Model:
         css=card_css(),
         model_type=genanki.Model.CLOZE if note_type.is_cloze else genanki.Model.FRONT_BACK,
     )
+    if note_type.question_type == "matching":
+        # Card template N needs field LeftN and nothing else. genanki would find this out
+        # by rendering every template once per field (1,800 renders); say it directly.
+        model._req = [
+            [n, "all", [note_type.fields.index(f"Left{n + 1}")]]
+            for n in range(len(note_type.template_names))
+        ]
+    return model
+
+
+def card_ordinals(question: Question) -> list[int]:
+    """The card template ordinals a question's note makes, as Anki generates them."""
+    if isinstance(question, Cloze):
+        return [number - 1 for number in question.numbers]
+    if isinstance(question, Matching):
+        return list(range(len(question.pairs)))
+    return [0]
 
 
 # --------------------------------------------------------------------------- text
@@ -222,8 +239,16 @@ def genanki_model(note_type: NoteType) -> genanki.Model:
 _MATHJAX_OPENER = re.compile(r"\\([()\[\]])")
 
 
+# Characters that make field_html do more than return its input.
+_NEEDS_WORK = re.compile(r"[*`<>&\"'\n\r\[\\]")
+
+
 def field_html(text: str | None) -> str:
     """Bank text as an Anki field: the Markdown subset as HTML, everything else inert."""
+    if not text:
+        return ""
+    if _NEEDS_WORK.search(text) is None:
+        return text  # nothing to escape, no Markdown: the common case, kept fast
     return _inert(to_html(text))
 
 
@@ -252,6 +277,7 @@ def _cloze_field(text: str) -> str:
 _TAG_UNSAFE = re.compile(r"[^\w.+-]+")
 
 
+@cache
 def tag_slug(text: str) -> str:
     """A tag without spaces: casefolded, runs of other characters as one ``-``."""
     return _TAG_UNSAFE.sub("-", text.casefold()).strip("-")
@@ -508,6 +534,8 @@ def write_apkg(
                 guid=note_guid(bank, question),
                 due=position,
             )
+            # The cards are known from the question; genanki would re-derive them per note.
+            note.cards = [genanki.Card(ordinal) for ordinal in card_ordinals(question)]
             position += 1
             deck = root
             if question.topic:
