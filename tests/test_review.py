@@ -1,0 +1,482 @@
+"""Spaced-repetition review: FSRS with an injected clock, SQLite state that survives a kill."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pexpect
+import pytest
+from click.testing import CliRunner
+
+from quizgen.bank.load import load_banks
+from quizgen.cli import cli
+from quizgen.study.grading import Verdict
+from quizgen.study.review import (
+    LEARNING,
+    REVIEW,
+    ReviewStore,
+    describe_due,
+    make_scheduler,
+    next_due,
+    plan_review,
+    rating_for,
+    review_card,
+    run_review,
+)
+from quizgen.study.stats import bank_stats, streak
+from quizgen.study.terminal import Terminal
+
+START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+
+BANK = """\
+id: caps
+title: Capitals
+questions:
+  - id: uzbekistan
+    type: short_answer
+    prompt: Capital of Uzbekistan?
+    answer: Tashkent
+  - id: pakistan
+    type: short_answer
+    prompt: Capital of Pakistan?
+    answer: Islamabad
+  - id: russia
+    type: short_answer
+    prompt: Capital of Russia?
+    answer: Moscow
+  - id: kazakhstan
+    type: short_answer
+    prompt: Capital of Kazakhstan?
+    answer: Astana
+  - id: ww1
+    type: numeric
+    prompt: In what year did the First World War begin?
+    answer: 1914
+"""
+ANSWERS = {
+    "uzbekistan": "Tashkent",
+    "pakistan": "Islamabad",
+    "russia": "Moscow",
+    "kazakhstan": "Astana",
+    "ww1": "1914",
+}
+
+RIGHT = Verdict("right", "x")
+TYPO = Verdict("typo", "x", spelling="x")
+WRONG = Verdict("wrong", "x")
+
+
+class Clock:
+    """A clock tests move by hand."""
+
+    def __init__(self, start: datetime = START):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def bank_path(write_bank) -> Path:
+    return write_bank(BANK, name="caps.yaml")
+
+
+@pytest.fixture
+def banks(bank_path):
+    return load_banks([bank_path])
+
+
+@pytest.fixture
+def store(tmp_path):
+    with ReviewStore(tmp_path / "state.sqlite3") as opened:
+        yield opened
+
+
+def answer(store, banks, clock, question_id, verdict, key=None):
+    [item] = [
+        i for i in plan_review(banks, store, clock(), new=100) if i.question.id == question_id
+    ]
+    return review_card(store, make_scheduler(fuzz=False), item, verdict, clock(), key=key)
+
+
+# ------------------------------------------------------------- scheduling (clock)
+
+
+def test_new_cards_come_in_bank_order_up_to_the_limit(banks, store):
+    queue = plan_review(banks, store, START, new=3)
+    assert [i.question.id for i in queue] == ["uzbekistan", "pakistan", "russia"]
+    assert all(i.is_new for i in queue)
+    assert plan_review(banks, store, START, new=0) == []
+
+
+def test_right_answer_schedules_the_next_learning_step(banks, store):
+    clock = Clock()
+    card = answer(store, banks, clock, "uzbekistan", RIGHT)
+    assert card.state == LEARNING
+    assert card.due == START + timedelta(minutes=10)
+    clock.advance(minutes=5)
+    assert plan_review(banks, store, clock(), new=0) == []  # not yet due: not shown
+    clock.advance(minutes=6)
+    [due] = plan_review(banks, store, clock(), new=0)
+    assert (due.question.id, due.is_new) == ("uzbekistan", False)
+
+
+def test_two_good_answers_graduate_the_card_for_days(banks, store):
+    clock = Clock()
+    answer(store, banks, clock, "pakistan", RIGHT)
+    clock.advance(minutes=10)
+    card = answer(store, banks, clock, "pakistan", RIGHT)
+    assert card.state == REVIEW
+    assert card.due >= clock() + timedelta(days=1)
+    clock.advance(hours=23)
+    assert plan_review(banks, store, clock(), new=0) == []
+
+
+def test_wrong_comes_back_sooner_than_typo_sooner_than_right_sooner_than_easy(banks, store):
+    clock = Clock()
+    wrong = answer(store, banks, clock, "uzbekistan", WRONG)
+    typo = answer(store, banks, clock, "pakistan", TYPO)
+    right = answer(store, banks, clock, "russia", RIGHT)
+    easy = answer(store, banks, clock, "kazakhstan", RIGHT, key="e")
+    assert wrong.due == START + timedelta(minutes=1)
+    assert wrong.due < typo.due < right.due < easy.due
+    assert easy.state == REVIEW
+
+
+def test_ratings():
+    assert rating_for(WRONG).name == "Again"
+    assert rating_for(TYPO).name == "Hard"
+    assert rating_for(RIGHT).name == "Good"
+    assert rating_for(RIGHT, "e").name == "Easy"
+    assert rating_for(TYPO, "e").name == "Easy"
+    assert rating_for(WRONG, "r").name == "Good"  # "I was right"
+    assert rating_for(WRONG, "e").name == "Again"
+
+
+def test_due_cards_come_first_then_new_and_limit_caps(banks, store):
+    clock = Clock()
+    answer(store, banks, clock, "russia", WRONG)
+    clock.advance(seconds=10)
+    answer(store, banks, clock, "pakistan", WRONG)
+    clock.advance(minutes=2)
+    queue = plan_review(banks, store, clock(), new=2)
+    assert [(i.question.id, i.is_new) for i in queue] == [
+        ("russia", False),
+        ("pakistan", False),
+        ("uzbekistan", True),
+        ("kazakhstan", True),
+    ]
+    assert len(plan_review(banks, store, clock(), new=2, limit=3)) == 3
+
+
+def test_editing_a_prompt_keeps_the_schedule(write_bank, store):
+    path = write_bank(BANK, name="caps.yaml")
+    clock = Clock()
+    answer(store, load_banks([path]), clock, "russia", RIGHT)
+    write_bank(
+        BANK.replace("Capital of Russia?", "What is the capital of Russia?"), name="caps.yaml"
+    )
+    edited = load_banks([path])
+    clock.advance(minutes=11)
+    [due] = plan_review(edited, store, clock(), new=0)
+    assert due.question.id == "russia"
+    assert due.question.prompt == "What is the capital of Russia?"
+    assert not due.is_new
+
+
+def test_a_removed_question_keeps_its_history_and_is_not_asked(write_bank, store):
+    path = write_bank(BANK, name="caps.yaml")
+    clock = Clock()
+    answer(store, load_banks([path]), clock, "ww1", WRONG)
+    start = BANK.index("  - id: ww1")
+    write_bank(BANK[:start], name="caps.yaml")
+    smaller = load_banks([path])
+    clock.advance(days=2)
+    assert all(i.question.id != "ww1" for i in plan_review(smaller, store, clock(), new=100))
+    assert "ww1" in store.cards("caps")
+    assert [r.question_id for r in store.reviews("caps")] == ["ww1"]
+    assert next_due(smaller, store) is None  # the only studied card is gone
+    assert bank_stats(smaller[0], store, clock()).new == 4
+
+
+def test_describe_due():
+    assert describe_due(START, START) == "now"
+    assert describe_due(START + timedelta(minutes=10), START).startswith("in 10 minutes (at ")
+    assert describe_due(START + timedelta(hours=5), START).startswith("in 5 hours")
+    assert describe_due(START + timedelta(days=3), START).startswith("in 3 days")
+
+
+# ---------------------------------------------------------------------- sessions
+
+
+def pipe_terminal(lines: list[str]) -> tuple[Terminal, io.StringIO]:
+    out = io.StringIO()
+    stdin = io.StringIO("".join(line + "\n" for line in lines))
+    return Terminal(stdin, out, interactive=False, color=False), out
+
+
+def test_session_grades_saves_and_sums_up(banks, store):
+    clock = Clock()
+    terminal, out = pipe_terminal(["Tashkent", "Islamabd", "Paris"])
+    result = run_review(
+        terminal, banks, store, new=3, clock=clock, scheduler=make_scheduler(fuzz=False)
+    )
+    text = out.getvalue()
+    assert result.exit_code == 0
+    assert "Review: Capitals (0 due, 3 new)" in text
+    assert "Card 1/3 · new · short answer" in text
+    assert "Good: next review in 10 minutes" in text
+    assert "Right, with a typo." in text and "Hard: next review" in text
+    assert "Again: next review in 1 minute" in text
+    assert "Reviewed: 2/3 right (67%)" in text
+    assert "Next card due in 1 minute" in text
+    assert "2 new cards not yet studied." in text
+    assert [r.outcome for r in store.reviews("caps")] == ["right", "typo", "wrong"]
+    assert [r.rating for r in store.reviews("caps")] == [3, 2, 1]
+
+
+def test_session_with_nothing_due(banks, store):
+    clock = Clock()
+    answer(store, banks, clock, "russia", RIGHT)
+    terminal, out = pipe_terminal([])
+    run_review(terminal, banks, store, new=0, clock=clock)
+    assert "Nothing to review now." in out.getvalue()
+    assert "Next card due in 10 minutes" in out.getvalue()
+
+
+def test_end_of_input_keeps_what_was_answered(banks, store):
+    terminal, out = pipe_terminal(["Tashkent"])
+    result = run_review(terminal, banks, store, new=5, clock=Clock())
+    assert result.exit_code == 0
+    assert "Stopped after 1 of 5 cards." in out.getvalue()
+    assert list(store.cards("caps")) == ["uzbekistan"]
+
+
+# ------------------------------------------------------------------------- stats
+
+
+def test_streak():
+    today = START.date()
+    days = {today - timedelta(days=n) for n in (0, 1, 2, 4)}
+    assert streak(days, today) == 3
+    assert streak(days - {today}, today) == 2  # yesterday keeps the streak alive
+    assert streak(set(), today) == 0
+
+
+def test_bank_stats(banks, store):
+    clock = Clock()
+    answer(store, banks, clock, "uzbekistan", RIGHT)
+    answer(store, banks, clock, "pakistan", WRONG)
+    clock.advance(days=1)
+    answer(store, banks, clock, "uzbekistan", RIGHT)
+    answer(store, banks, clock, "kazakhstan", RIGHT, key="e")
+    stats = bank_stats(banks[0], store, clock())
+    assert stats.questions == 5
+    assert stats.new == 2
+    assert stats.learning == 1  # pakistan; uzbekistan and kazakhstan graduated
+    assert stats.due_today == 1
+    dues = {q: card.due for q, card in store.cards("caps").items()}
+    assert dues["uzbekistan"] >= clock() + timedelta(days=7)  # graduated: not this week
+    assert stats.due_week == 1
+    assert stats.reviews_30_days == 4
+    assert stats.right_share == pytest.approx(0.75)
+    assert stats.streak_days == 2
+    later = bank_stats(banks[0], store, clock.now + timedelta(days=40))
+    assert later.reviews_30_days == 0 and later.right_share is None and later.streak_days == 0
+
+
+# ----------------------------------------------------------------- command line
+
+
+def test_review_and_stats_commands(bank_path, tmp_path):
+    state = tmp_path / "mine.sqlite3"
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["review", str(bank_path), "--state", str(state), "--new", "2"], input="Tashkent\nx\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Reviewed: 1/2 right (50%)" in result.output
+    assert "Next card due in 1 minute" in result.output
+    again = runner.invoke(cli, ["review", str(bank_path), "--state", str(state), "--new", "0"])
+    assert "Nothing to review now." in again.output
+    stats = runner.invoke(cli, ["stats", str(bank_path), "--state", str(state)])
+    assert stats.exit_code == 0
+    assert "Capitals (caps): 5 questions" in stats.output
+    assert "new 3 · learning 2 · due today 2 · due this week 2" in stats.output
+    assert "reviews in the last 30 days: 2, 50% right" in stats.output
+    assert "streak: 1 day" in stats.output
+
+
+def test_stats_without_a_state_file_creates_nothing(bank_path, tmp_path):
+    state = tmp_path / "none.sqlite3"
+    result = CliRunner().invoke(cli, ["stats", str(bank_path), "--state", str(state)])
+    assert result.exit_code == 0
+    assert "new 5 · learning 0" in result.output
+    assert not state.exists()
+
+
+def test_limit_caps_the_session(bank_path, tmp_path):
+    state = tmp_path / "s.sqlite3"
+    result = CliRunner().invoke(
+        cli, ["review", str(bank_path), "--state", str(state), "--limit", "1"], input="x\nx\n"
+    )
+    assert "(0 due, 1 new)" in result.output
+    assert "Reviewed: 0/1 right (0%)" in result.output
+
+
+def test_a_state_file_that_is_not_sqlite_is_an_error(bank_path, tmp_path):
+    state = tmp_path / "junk.sqlite3"
+    state.write_bytes(b"this is not a database" * 100)
+    result = CliRunner().invoke(cli, ["review", str(bank_path), "--state", str(state)])
+    assert result.exit_code == 1
+    assert "cannot be used as review state" in result.output
+    assert "Traceback" not in result.output
+    assert state.read_bytes() == b"this is not a database" * 100
+
+
+def run_cli(args: list[str], stdin: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "quizgen", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, **env},
+        timeout=60,
+    )
+
+
+def test_state_lives_in_xdg_data_home(bank_path, tmp_path):
+    data = tmp_path / "data"
+    proc = run_cli(["review", str(bank_path), "--new", "1"], "Tashkent\n", XDG_DATA_HOME=str(data))
+    assert proc.returncode == 0, proc.stderr
+    state = data / "quizgen" / "review.sqlite3"
+    assert state.is_file()
+    with sqlite3.connect(state) as db:
+        assert db.execute("SELECT question_id FROM cards").fetchall() == [("uzbekistan",)]
+
+
+# ------------------------------------------------------------------- kill -9
+
+
+def check_database(state: Path) -> tuple[int, int, list[tuple[str, str]]]:
+    db = sqlite3.connect(state)
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "cards" not in tables:  # killed before the first transaction: still a valid file
+            return 0, 0, []
+        cards = db.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
+        reviewed = db.execute("SELECT COUNT(DISTINCT question_id) FROM reviews").fetchone()[0]
+        rows = db.execute("SELECT question_id, due FROM cards ORDER BY question_id").fetchall()
+        return cards, reviewed, rows
+    finally:
+        db.close()
+
+
+def test_sigkill_mid_session_loses_only_the_answer_being_typed(bank_path, tmp_path):
+    state = tmp_path / "state.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "quizgen", "review", str(bank_path), "--state", str(state)],
+        env={**env, "TERM": "xterm"},
+        encoding="utf-8",
+        dimensions=(30, 100),
+        timeout=20,
+    )
+    child.expect_exact("Capital of Uzbekistan?")
+    child.expect_exact("> ")
+    child.sendline("Tashkent")
+    child.expect_exact("Enter: Good · e: Easy")
+    child.send("\r")
+    child.expect_exact("Good: next review")
+    child.expect_exact("Capital of Pakistan?")
+    child.expect_exact("> ")
+    child.sendline("Islamabad")
+    child.expect_exact("Enter: Good · e: Easy")
+    child.send("e")
+    child.expect_exact("Easy: next review")
+    child.expect_exact("Capital of Russia?")
+    child.expect_exact("> ")
+    child.send("Mosc")  # typing the third answer when the power goes
+    time.sleep(0.2)
+    os.kill(child.pid, signal.SIGKILL)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.signalstatus == signal.SIGKILL
+
+    cards, reviewed, _ = check_database(state)
+    assert (cards, reviewed) == (2, 2)
+    with ReviewStore(state) as store:
+        banks = load_banks([bank_path])
+        now = datetime.now(timezone.utc)
+        stored = store.cards("caps")
+        assert set(stored) == {"uzbekistan", "pakistan"}
+        assert all(card.due > now for card in stored.values())
+        assert stored["pakistan"].state == REVIEW  # the Easy key was saved
+        assert [r.rating for r in store.reviews("caps")] == [3, 4]
+        queue = plan_review(banks, store, now, new=10)
+        assert [i.question.id for i in queue] == ["russia", "kazakhstan", "ww1"]
+
+
+def type_slowly(proc: subprocess.Popen[bytes], lines: list[bytes]) -> None:
+    """Answer one line every 10 ms, as a fast student would, until the process dies."""
+    with contextlib.suppress(BrokenPipeError, OSError, ValueError):
+        for line in lines:
+            proc.stdin.write(line)
+            proc.stdin.flush()
+            time.sleep(0.01)
+        proc.stdin.close()
+
+
+def test_repeated_kills_at_random_moments_never_corrupt_the_state(write_bank, tmp_path):
+    many = "id: many\ntitle: Many\nquestions:\n" + "".join(
+        f"  - id: q{n}\n    type: short_answer\n    prompt: Say w{n}\n    answer: w{n}\n"
+        for n in range(200)
+    )
+    bank = write_bank(many, name="many.yaml")
+    answers = [f"w{n}\n".encode() for n in range(200)]
+    rng = random.Random(7)
+    saved = []
+    for attempt in range(6):
+        state = tmp_path / f"state{attempt}.sqlite3"
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "quizgen",
+                "review",
+                str(bank),
+                "--state",
+                str(state),
+                "--new",
+                "200",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        feeder = threading.Thread(target=type_slowly, args=(proc, answers), daemon=True)
+        feeder.start()
+        time.sleep(rng.uniform(0.5, 1.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        cards, reviewed, _ = check_database(state)
+        assert cards == reviewed  # each answer saved whole: its card and its review together
+        saved.append(cards)
+    assert any(0 < n < 200 for n in saved), saved  # some kills did land mid-session
