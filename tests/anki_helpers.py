@@ -141,3 +141,25 @@ def import_package(col, package: Path):
         package_path=str(package), options=ImportAnkiPackageOptions()
     )
     return col.import_anki_package(request).log
+
+
+def card_page(markup: str, *, night: bool, media_dir: Path, typed: str | None = None) -> str:
+    """A card's rendered HTML as the Anki reviewer shows it: in a body of class ``card``.
+
+    Anki's ``[[type:Field]]`` marker becomes the answer box on a front, and the
+    comparison of ``typed`` on a back, as the reviewer does it.
+    """
+    import html
+
+    if typed is None:
+        box = '<input type="text" id="typeans">'
+    else:
+        box = f'<code id="typeans"><span class="typeGood">{html.escape(typed)}</span></code>'
+    markup = markup.replace("[[type:Answer]]", box)
+    classes = "card nightMode" if night else "card"
+    return (
+        '<!doctype html><html><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<base href="{media_dir.resolve().as_uri()}/"></head>'
+        f'<body class="{classes}">{markup}</body></html>'
+    )

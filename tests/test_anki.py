@@ -17,6 +17,7 @@ import pytest
 from anki_helpers import (
     ALL_TYPES_BANK,
     ALL_TYPES_CARDS,
+    card_page,
     import_package,
     open_collection,
     write_image,
@@ -608,3 +609,64 @@ def test_genanki_is_not_imported_at_startup():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+# --------------------------------------------------------------------------- in a browser
+
+
+def test_every_card_renders_cleanly_in_chromium_day_and_night(imported, chromium_path, tmp_path):
+    """Each card, front and back, on a phone and a desktop width, day and night mode."""
+    from playwright.sync_api import sync_playwright
+
+    col, _, _ = imported
+    media_dir = Path(col.media.dir())
+    dialogs: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path)
+        try:
+            for width in (360, 800):
+                page = browser.new_page(viewport={"width": width, "height": 640})
+                page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+                for card_id in col.find_cards(""):
+                    card = col.get_card(card_id)
+                    typed = card.note()["Answer"] if "[[type:" in card.answer() else None
+                    for night in (False, True):
+                        for side, markup in (("front", card.question()), ("back", card.answer())):
+                            file = tmp_path / f"card-{card_id}-{side}-{night}-{width}.html"
+                            file.write_text(
+                                card_page(
+                                    markup,
+                                    night=night,
+                                    media_dir=media_dir,
+                                    typed=typed if side == "back" else None,
+                                ),
+                                encoding="utf-8",
+                            )
+                            page.goto(file.as_uri())
+                            where = f"{card.note()['QuestionId']} card {card.ord} {side}"
+                            overflow = page.evaluate(
+                                "document.documentElement.scrollWidth - window.innerWidth"
+                            )
+                            assert overflow <= 0, f"{where} scrolls sideways at {width}px"
+                            background, colour = page.evaluate(
+                                "[getComputedStyle(document.body).backgroundColor,"
+                                " getComputedStyle(document.querySelector('.qz')).color]"
+                            )
+                            if night:
+                                assert luminance(background) < 0.2 < luminance(colour), where
+                            else:
+                                assert luminance(background) > 0.8 > luminance(colour), where
+                            broken = page.evaluate(
+                                "[...document.images].filter(i => !i.complete || !i.naturalWidth).length"
+                            )
+                            assert broken == 0, f"{where}: an image did not load"
+                page.close()
+        finally:
+            browser.close()
+    assert dialogs == []  # no script from the bank ever ran
+
+
+def luminance(css_colour: str) -> float:
+    """Relative lightness (0 black to 1 white) of an ``rgb(...)`` colour."""
+    red, green, blue = (int(v) for v in re.findall(r"\d+", css_colour)[:3])
+    return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
