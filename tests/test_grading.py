@@ -259,6 +259,21 @@ def test_multiple_choice_by_letter_or_text_in_display_order():
     assert right_answer_text(q, shuffled) == "b) Beijing"
 
 
+def test_multiple_choice_by_the_first_words_of_one_choice():
+    q = MultipleChoice(
+        id="q",
+        prompt="?",
+        location=HERE,
+        choices=("The two leaders themselves", "The SCO secretariat", "Lower level diplomats"),
+        answer="Lower level diplomats",
+    )
+    assert grade(q, ["lower level"]).outcome == "right"
+    assert grade(q, ["the two leaders"]).outcome == "wrong"
+    assert input_problem(q, make_layout(q, None), "the two leaders") is None
+    assert input_problem(q, make_layout(q, None), "the") is not None  # two choices start so
+    assert input_problem(q, make_layout(q, None), "lower lev") is not None  # not whole words
+
+
 def test_multiple_answer_needs_exactly_the_right_set():
     q = MultipleAnswer(
         id="q",
@@ -272,6 +287,8 @@ def test_multiple_answer_needs_exactly_the_right_set():
     for said in ("a", "a b c", "b d", ""):
         assert grade(q, [said]).outcome == "wrong", said
     assert right_answer_text(q, Layout((0, 1, 2, 3))) == "a) China, c) India"
+    assert grade(q, ["a b"]).note == "missed c; not right: b"
+    assert grade(q, ["a"]).note == "missed c"
 
 
 def test_short_answer_uses_canonical_and_alternatives():
@@ -292,7 +309,8 @@ def cloze(text: str) -> Cloze:
 def test_cloze_grades_each_gap():
     q = cloze("{{c1::Islamabad}} is the capital of {{c2::Pakistan::country}}.")
     assert grade(q, ["islamabad", "pakistan"]).outcome == "right"
-    assert grade(q, ["Islamabd", "Pakistan"]).outcome == "typo"
+    typo = grade(q, ["Islamabd", "Pakistan"])
+    assert (typo.outcome, typo.spelling) == ("typo", "[1] Islamabad")
     verdict = grade(q, ["Karachi", "Pakistan"])
     assert verdict.outcome == "wrong"
     assert [p.outcome for p in verdict.parts] == ["wrong", "right"]
@@ -348,7 +366,7 @@ def test_shuffled_matching_is_never_shown_in_answer_order():
 def test_input_problem_flags_slips_but_accepts_blank():
     q = MultipleChoice(id="q", prompt="?", location=HERE, choices=("x", "y", "z"), answer="x")
     layout = make_layout(q, None)
-    assert input_problem(q, layout, "q") == "type a letter from a to c"
+    assert input_problem(q, layout, "q") == "type a letter from a to c, or the choice's text"
     assert input_problem(q, layout, "b") is None
     assert input_problem(q, layout, "") is None
     tf = TrueFalse(id="t", prompt="?", location=HERE)

@@ -238,7 +238,7 @@ def test_pipe_subprocess_one_line_per_answer_and_no_colour(bank):
     assert proc.returncode == 0, proc.stderr
     assert not ANSI.search(proc.stdout)
     assert "Press r" not in proc.stdout  # no override prompt without a terminal
-    assert "Gap [2] (country) > pakistan" in proc.stdout
+    assert "Gap 2 (country) > pakistan" in proc.stdout
     assert "3. India → letter > b" in proc.stdout
     assert "Score: 5/8 (63%)" in proc.stdout
     assert proc.stderr == ""
@@ -279,7 +279,7 @@ def test_pty_typing_typo_override_and_ctrl_c(bank, tmp_path):
     # a slip of the keyboard is asked again, not graded
     child.expect_exact("Your answer (letter) > ")
     child.sendline("q")
-    child.expect_exact("type a letter from a to c")
+    child.expect_exact("type a letter from a to c, or the choice's text")
     child.sendline("b")
     child.expect_exact("Wrong.")
     child.expect_exact("Press r if you were right")
@@ -327,8 +327,8 @@ def test_pty_full_quiz_without_colour_when_no_color_is_set(bank, tmp_path):
         "(letters, e.g. a c) > ",
         "Your answer > ",
         "Your answer > ",
-        "Gap [1] > ",
-        "Gap [2] (country) > ",
+        "Gap 1 > ",
+        "Gap 2 (country) > ",
         "1. Russia → letter > ",
         "2. Pakistan → letter > ",
         "3. India → letter > ",

@@ -376,7 +376,15 @@ def resolve_choice(text: str, shown: Sequence[str]) -> int | None:
         if said == normalize(choice):
             return i
     close = [i for i, choice in enumerate(shown) if grade_text(text, [choice]).is_right]
-    return close[0] if len(close) == 1 else None
+    if len(close) == 1:
+        return close[0]
+    if len(said) >= 3:  # the start of exactly one choice's text: "the two" for "The two leaders"
+        starts = [
+            i for i, choice in enumerate(shown) if f"{normalize(choice)} ".startswith(said + " ")
+        ]
+        if len(starts) == 1:
+            return starts[0]
+    return None
 
 
 _SEPARATORS = re.compile(r"[\s,;/]+")
@@ -426,7 +434,7 @@ def input_problem(question: Question, layout: Layout, text: str, part: int = 0) 
     if isinstance(question, TrueFalse) and parse_true_false(text) is None:
         return "type t (true) or f (false)"
     if isinstance(question, MultipleChoice) and resolve_choice(text, shown) is None:
-        return f"type a letter from a to {last}"
+        return f"type a letter from a to {last}, or the choice's text"
     if isinstance(question, MultipleAnswer) and parse_letters(text, shown) is None:
         return f"type letters from a to {last}, such as: a c"
     if isinstance(question, Numeric) and parse_number(text) is None:
@@ -502,9 +510,16 @@ def grade(question: Question, responses: Sequence[str], layout: Layout | None = 
         right = position is not None and layout.order[position] == question.answer_index
         return Verdict("right" if right else "wrong", canonical)
     if isinstance(question, MultipleAnswer):
-        positions = parse_letters(first, shown) or []
-        chosen = {question.choices[layout.order[p]] for p in positions}
-        return Verdict("right" if chosen == set(question.answers) else "wrong", canonical)
+        positions = set(parse_letters(first, shown) or [])
+        right = {p for p, i in enumerate(layout.order) if question.choices[i] in question.answers}
+        if positions == right:
+            return Verdict("right", canonical)
+        notes = []
+        if positions and right - positions:
+            notes.append("missed " + " ".join(letter(p) for p in sorted(right - positions)))
+        if positions - right:
+            notes.append("not right: " + " ".join(letter(p) for p in sorted(positions - right)))
+        return Verdict("wrong", canonical, note="; ".join(notes) or None)
     if isinstance(question, ShortAnswer):
         verdict = grade_text(first, question.answers, case_sensitive=question.case_sensitive)
         return Verdict(verdict.outcome, canonical, spelling=verdict.spelling)
@@ -518,7 +533,8 @@ def grade(question: Question, responses: Sequence[str], layout: Layout | None = 
         ]
         verdict = _combine(parts, canonical)
         if verdict.outcome == "typo":
-            return Verdict("typo", canonical, spelling=canonical, parts=verdict.parts)
+            typos = "; ".join(p.canonical for p in parts if p.outcome == "typo")
+            return Verdict("typo", canonical, spelling=typos, parts=verdict.parts)
         return verdict
     if isinstance(question, Matching):
         parts = []

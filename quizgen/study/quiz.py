@@ -118,10 +118,9 @@ def run_quiz(
     """Ask every item, then (with ``retry_wrong``) the missed ones until each is right,
     and print the summary. Returns the result; its ``exit_code`` is 0 or 130."""
     result = QuizResult(planned=len(items))
-    titles = ", ".join(dict.fromkeys(safe(item.bank.title) for item in items))
-    terminal.write(
-        terminal.style(f"Quiz: {titles}", "bold") + f" ({plural(len(items), 'question')})"
-    )
+    titles = "; ".join(dict.fromkeys(safe(item.bank.title) for item in items))
+    heading = f"Quiz: {titles} ({plural(len(items), 'question')})"
+    terminal.write(terminal.style(terminal.fill(heading), "bold"))
     if terminal.interactive:
         terminal.write(terminal.style("Ctrl-D stops with the summary so far.", "dim"))
     try:

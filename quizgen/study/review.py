@@ -447,16 +447,14 @@ def run_review(
     queue = plan_review(banks, store, clock(), new=new, limit=limit, seed=seed)
     result = ReviewResult(planned=len(queue))
     due_count = sum(1 for item in queue if not item.is_new)
-    titles = ", ".join(safe(bank.title) for bank in banks)
+    titles = "; ".join(safe(bank.title) for bank in banks)
     if not queue:
-        terminal.write(terminal.style(f"Review: {titles}", "bold"))
+        terminal.write(terminal.style(terminal.fill(f"Review: {titles}"), "bold"))
         terminal.write("Nothing to review now.")
         _show_next(terminal, banks, store, clock())
         return result
-    terminal.write(
-        terminal.style(f"Review: {titles}", "bold")
-        + f" ({due_count} due, {len(queue) - due_count} new)"
-    )
+    heading = f"Review: {titles} ({due_count} due, {len(queue) - due_count} new)"
+    terminal.write(terminal.style(terminal.fill(heading), "bold"))
     if terminal.interactive:
         terminal.write(terminal.style("Ctrl-D stops; every answer is saved as you go.", "dim"))
     try:

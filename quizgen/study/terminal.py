@@ -57,6 +57,7 @@ TYPE_NAMES = {
     "ordering": "ordering",
 }
 ENTER = "\n"
+MAX_WIDTH = 88  # columns of text at most, for reading comfort
 END = "\x04"  # Ctrl-D
 
 
@@ -110,7 +111,7 @@ class Terminal:
         """Columns to wrap text at on a terminal; None (no wrapping) through a pipe."""
         if not self.interactive:
             return None
-        return max(40, min(shutil.get_terminal_size((80, 24)).columns, 100))
+        return max(40, min(shutil.get_terminal_size((80, 24)).columns - 1, MAX_WIDTH))
 
     def style(self, text: str, *names: str) -> str:
         """``text`` in the named styles when colour is on (``text`` must already be safe)."""
@@ -228,7 +229,7 @@ class Terminal:
         if isinstance(question, Cloze):
             if question.prompt:
                 self.write(self.bank_text(question.prompt))
-            self.write(self.bank_text(question.render("[{n}] ____")))
+            self.write(self.bank_text(question.render("[___{n}___]")))
         elif question.prompt:
             self.write(self.bank_text(question.prompt))
         if question.image is not None:
@@ -243,7 +244,7 @@ class Terminal:
         elif isinstance(question, Matching):
             for i, left in enumerate(question.lefts, start=1):
                 self.write(self._item(str(i), left, suffix="."))
-            self.write(self.style("match each with one of:", "dim"))
+            self.write(self.style("Match each with one of:", "dim"))
             for i, text in enumerate(shown):
                 self.write(self._item(letter(i), text))
 
@@ -267,7 +268,7 @@ class Terminal:
             out = []
             for n, d in enumerate(question.deletions, start=1):
                 hint = f" ({safe(d.hint)})" if d.hint else ""
-                out.append(f"Gap [{n}]{hint} > ")
+                out.append(f"Gap {n}{hint} > ")
             return out
         if isinstance(question, Matching):
             return [f"{i}. {safe(left)} → letter > " for i, left in enumerate(question.lefts, 1)]
@@ -304,22 +305,42 @@ class Terminal:
         if overridden:
             self.write(self.style("✓ Counted as right (you said you were right).", "green", "bold"))
         elif verdict.outcome == "right":
-            self.write(self.style("✓ Right!", "green", "bold") + f"  Answer: {answer}")
+            rest = "" if verdict.parts else f"Answer: {answer}"
+            self._headed("✓ Right!", ("green", "bold"), rest)
         elif verdict.outcome == "typo":
             spelling = safe(verdict.spelling or verdict.canonical)
-            self.write(
-                self.style("✓ Right, with a typo.", "yellow", "bold")
-                + f"  Spelling: {self.style(spelling, 'bold')}"
-            )
+            self._headed("✓ Right, with a typo.", ("yellow", "bold"), f"Spelling: {spelling}")
         else:
             note = f" ({safe(verdict.note)})" if verdict.note else ""
             if not verdict.parts:
-                self.write(self.style("✗ Wrong.", "red", "bold") + note + f"  Answer: {answer}")
+                self._headed(f"✗ Wrong.{note}", ("red", "bold"), f"Answer: {answer}")
                 return
-            self.write(self.style("✗ Wrong.", "red", "bold") + note + "  Answers:")
+            self._headed(f"✗ Wrong.{note}", ("red", "bold"), "Answers:")
             for part in verdict.parts:
                 mark = self.style("✓", "green") if part.is_right else self.style("✗", "red")
-                self.write(f"    {mark} {safe(part.canonical)}")
+                self.write(f"    {mark} " + self.fill(safe(part.canonical), "      ").lstrip())
+
+    def fill(self, text: str, indent: str = "") -> str:
+        """Plain (already safe) text, wrapped on a terminal."""
+        if self.width is None:
+            return indent + text
+        return textwrap.fill(
+            text,
+            self.width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+
+    def _headed(self, head: str, styles: tuple[str, ...], rest: str) -> None:
+        """A verdict, then the rest on the same line if it fits, else wrapped below it."""
+        line = f"{head}  {rest}" if rest else head
+        if not rest or self.width is None or len(line) <= self.width:
+            self.write(self.style(head, *styles) + (f"  {rest}" if rest else ""))
+            return
+        self.write(self.style(head, *styles))
+        self.write(self.fill(rest, "  "))
 
     def show_explanation(self, question: Question, bank: Bank | None) -> None:
         """The explanation and the source (document title and quote), if the bank gives them."""
