@@ -115,7 +115,7 @@ def test_feedback_summary_and_missed_questions(bank):
     assert "Source: Pakistan–Russia SCO meeting" in out
     assert "“Current full members include: China, Russia" in out
     assert "Score: 5/8 (63%)" in out
-    assert re.search(r"The SCO\s+2/3\s+67%", out)
+    assert "  The SCO      2/3   67%\n" in out
     assert re.search(r"Geography\s+3/4\s+75%", out)
     assert re.search(r"History\s+0/1\s+0%", out)
     missed = out.split("Missed (3):", 1)[1]

@@ -348,6 +348,17 @@ def test_a_state_file_that_is_not_sqlite_is_an_error(bank_path, tmp_path):
     assert state.read_bytes() == b"this is not a database" * 100
 
 
+def test_another_programs_database_is_left_alone(bank_path, tmp_path):
+    state = tmp_path / "other.sqlite3"
+    with sqlite3.connect(state) as db:
+        db.execute("CREATE TABLE notes (body TEXT)")
+    before = state.read_bytes()
+    result = CliRunner().invoke(cli, ["review", str(bank_path), "--state", str(state)])
+    assert result.exit_code == 1
+    assert "SQLite file of some other program" in result.output
+    assert state.read_bytes() == before
+
+
 def run_cli(args: list[str], stdin: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "quizgen", *args],

@@ -179,22 +179,23 @@ def summary_lines(terminal: Terminal, result: QuizResult) -> list[str]:
         for topic, answers in topics.items():
             right = sum(1 for a in answers if a.counted_right)
             name = safe(topic if len(topic) <= 40 else topic[:39] + "…")
-            lines.append(
-                f"  {name:<{width}}  {right}/{len(answers)}  {percent(right, len(answers))}"
-            )
+            score = f"{right}/{len(answers)}"
+            lines.append(f"  {name:<{width}}  {score:>5}  {percent(right, len(answers)):>4}")
 
     missed = result.missed
     if missed:
         lines.append(f"Missed ({len(missed)}):")
         for answer in missed:
             q = answer.item.question
-            lines.append(f"  {terminal.style('✗', 'red')} {safe(q.id)}: {short_prompt(q)}")
+            room = max(30, (terminal.width or 80) - len(q.id) - 6)
+            lines.append(f"  {terminal.style('✗', 'red')} {safe(q.id)}: {short_prompt(q, room)}")
     overruled = [a for a in result.answers if a.overridden]
     if overruled:
         lines.append(f'Counted right because you said "I was right" ({len(overruled)}):')
         for answer in overruled:
             q = answer.item.question
-            lines.append(f"  {terminal.style('✓', 'yellow')} {safe(q.id)}: {short_prompt(q)}")
+            room = max(30, (terminal.width or 80) - len(q.id) - 6)
+            lines.append(f"  {terminal.style('✓', 'yellow')} {safe(q.id)}: {short_prompt(q, room)}")
     if result.retry_rounds:
         fixed = {id(a.item) for a in result.retries if a.counted_right}
         if result.stopped:

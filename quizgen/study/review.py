@@ -135,12 +135,16 @@ class ReviewStore:
             if path is not None and create:
                 path.parent.mkdir(parents=True, exist_ok=True)
             self.db: sqlite3.Connection = sqlite3.connect(target, timeout=5.0, isolation_level=None)
-            if target != ":memory:":
-                self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
             version = self.db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise self._error("was written by a newer quizgen")
+            if version == 0 and self.db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
+                raise self._error(
+                    "is an SQLite file of some other program, not quizgen review state"
+                )
+            if target != ":memory:":  # only once the file is known to be ours
+                self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
             if version < SCHEMA_VERSION:
                 with self.transaction():
                     for statement in _SCHEMA:
