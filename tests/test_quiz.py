@@ -358,3 +358,33 @@ def test_pty_ctrl_d_ends_with_summary(bank, tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_pipe_with_bytes_that_are_not_utf8(bank):
+    proc = subprocess.run(
+        [sys.executable, "-m", "quizgen", "quiz", str(bank), "--no-shuffle", "--count", "1"],
+        input=b"\xff\xfe t\n",
+        capture_output=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0
+    assert b"Traceback" not in proc.stderr
+    assert "Score: 0/1 (0%)" in proc.stdout.decode("utf-8")
+
+
+def test_closed_output_pipe_is_not_a_traceback(write_bank, tmp_path):
+    many = "id: many\ntitle: Many\nquestions:\n" + "".join(
+        f"  - id: q{n}\n    type: short_answer\n    prompt: Say w{n}\n    answer: w{n}\n"
+        for n in range(1000)
+    )
+    bank = write_bank(many, name="many.yaml")
+    (tmp_path / "answers.txt").write_text("x\n" * 1000, encoding="utf-8")
+    proc = subprocess.run(  # far more output than a pipe holds, to a reader that stops at once
+        f"{sys.executable} -m quizgen quiz {bank} --no-shuffle < {tmp_path / 'answers.txt'}"
+        " | head -c 10",
+        shell=True,
+        capture_output=True,
+        timeout=60,
+    )
+    assert proc.stdout == b"Quiz: Many"
+    assert proc.stderr == b""

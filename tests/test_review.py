@@ -491,3 +491,45 @@ def test_repeated_kills_at_random_moments_never_corrupt_the_state(write_bank, tm
         assert cards == reviewed  # each answer saved whole: its card and its review together
         saved.append(cards)
     assert any(0 < n < 200 for n in saved), saved  # some kills did land mid-session
+
+
+def test_pty_ctrl_c_in_review_keeps_answers_and_exits_130(bank_path, tmp_path):
+    state = tmp_path / "state.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "quizgen", "review", str(bank_path), "--state", str(state), "--new", "3"],
+        env={**env, "TERM": "xterm"},
+        encoding="utf-8",
+        dimensions=(30, 100),
+        timeout=20,
+    )
+    child.expect_exact("Capital of Uzbekistan?")
+    child.expect_exact("> ")
+    child.sendline("Tashkant")  # one edit in eight letters: right, with a typo
+    child.expect_exact("Right, with a typo.")
+    child.expect_exact("Enter: Hard · e: Easy")
+    child.send("\r")
+    child.expect_exact("Hard: next review")
+    child.expect_exact("Capital of Pakistan?")
+    child.expect_exact("> ")
+    child.sendline("Karachi")
+    child.expect_exact("Enter: Again · r: I was right")
+    child.send("r")
+    child.expect_exact("Counted as right")
+    child.expect_exact("Good: next review")
+    child.expect_exact("Capital of Russia?")
+    child.expect_exact("> ")
+    child.sendintr()
+    child.expect_exact("Stopped after 2 of 3 cards.")
+    child.expect_exact("Reviewed: 2/2 right (100%)")
+    child.expect_exact("Next card due in")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    with ReviewStore(state) as store:
+        reviews = store.reviews("caps")
+    assert [(r.question_id, r.outcome, r.rating) for r in reviews] == [
+        ("uzbekistan", "typo", 2),
+        ("pakistan", "overridden", 3),
+    ]
