@@ -147,7 +147,7 @@ class QuestionView:
         if isinstance(q, Cloze):
             return " / ".join(p.answer or "" for p in self.cloze if p.blank)
         if self.lefts:
-            return " ".join(f"{row.number}{row.answer_letter}" for row in self.lefts)
+            return " ".join(f"{row.number}-{row.answer_letter}" for row in self.lefts)
         if self.order_items:
             return " ".join(str(item.position) for item in self.order_items)
         return self.answer_text or ""
