@@ -6,7 +6,7 @@ shuffles, tags, GUIDs) and write the package atomically. The floor, in the same 
 `yaml.load` with libyaml's CSafeLoader on the same file plus genanki writing the same
 number of notes of its plain two-field Basic model (question text and answer). The
 figure that matters is the ratio (target: at most 1.3x). Each side runs several times
-and the best time counts, keeping other load on the machine out of the comparison.
+and the best time counts; the two alternate, so a change in the machine's load hits both.
 
 Usage: python bench/bench_anki.py [N]   (default 10000 questions)
 """
@@ -30,14 +30,15 @@ from quizgen.outputs.anki import write_apkg
 ROUNDS = 5
 
 
-def best_of(func, rounds: int = ROUNDS) -> float:
-    """The fastest of ``rounds`` timed calls, in seconds."""
-    times = []
+def best_of_interleaved(first, second, rounds: int = ROUNDS) -> tuple[float, float]:
+    """The fastest of ``rounds`` timed calls of each, alternating so load drifts hit both."""
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(rounds):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for func, out in ((first, times[0]), (second, times[1])):
+            start = time.perf_counter()
+            func()
+            out.append(time.perf_counter() - start)
+    return min(times[0]), min(times[1])
 
 
 BASIC = genanki.Model(
@@ -73,8 +74,9 @@ def main() -> None:
         ours_out = Path(folder) / "quizgen.apkg"
         assert floor(path, floor_out) == count
         assert quizgen(path, ours_out) == count
-        base = best_of(lambda: floor(path, floor_out))
-        ours = best_of(lambda: quizgen(path, ours_out))
+        base, ours = best_of_interleaved(
+            lambda: floor(path, floor_out), lambda: quizgen(path, ours_out)
+        )
         summary = write_apkg(load_banks([path]), ours_out)
         print(
             f"bank: {count:,} questions; package: {summary.notes:,} notes, "

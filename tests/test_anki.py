@@ -670,3 +670,74 @@ def luminance(css_colour: str) -> float:
     """Relative lightness (0 black to 1 white) of an ``rgb(...)`` colour."""
     red, green, blue = (int(v) for v in re.findall(r"\d+", css_colour)[:3])
     return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
+
+
+# --------------------------------------------------------------------------- what docs/anki.md tells users
+
+
+def test_new_note_type_version_then_change_note_type_keeps_updating(
+    write_bank, tmp_path, monkeypatch
+):
+    """A v2 note type is refused for v1 notes until the user runs Change Note Type."""
+    from quizgen.outputs import anki
+
+    write_image(tmp_path)
+    path = write_bank(ALL_TYPES_BANK)
+    write_apkg(load_banks([path]), tmp_path / "v1.apkg", timestamp=T0)
+    col = open_collection(tmp_path / "anki")
+    import_package(col, tmp_path / "v1.apkg")
+
+    v1 = NOTE_TYPES["multiple_choice"]
+    v2 = anki.NoteType(v1.question_type, v1.label, 2, v1.fields, v1.template_names)
+    monkeypatch.setitem(anki.NOTE_TYPES, "multiple_choice", v2)
+    assert v2.name == "quizgen Multiple choice v2" and v2.id != v1.id
+    path.write_text(ALL_TYPES_BANK.replace("What is the SCO?", "What is it?"), encoding="utf-8")
+    write_apkg(load_banks([path]), tmp_path / "v2.apkg", timestamp=T0 + 60)
+    log = import_package(col, tmp_path / "v2.apkg")
+    assert len(log.conflicting) == 1 and len(log.new) == 0  # the v1 note is left alone
+    (card,) = cards_of(col, "mc-largest")
+    assert card.note().mid == v1.id and "What is the SCO?" in card.note()["Prompt"]
+
+    # Browse > Change Note Type, v1 to v2 (fields map by name), as docs/anki.md says.
+    request = col.models.change_notetype_info(old_notetype_id=v1.id, new_notetype_id=v2.id).input
+    request.note_ids.extend(col.models.nids(v1.id))
+    col.models.change_notetype_of_notes(request)
+    changed_at = col.get_note(card.nid).mod
+
+    write_apkg(load_banks([path]), tmp_path / "v2b.apkg", timestamp=changed_at + 60)
+    log = import_package(col, tmp_path / "v2b.apkg")
+    assert len(log.conflicting) == 0 and len(log.new) == 0
+    (card,) = cards_of(col, "mc-largest")
+    assert card.note().mid == v2.id and "What is it?" in card.note()["Prompt"]
+    assert len(col.find_notes("")) == 8
+    col.close()
+
+
+def test_question_whose_type_changed_is_skipped_not_duplicated(write_bank, tmp_path):
+    path = write_bank(ALL_TYPES_BANK)
+    write_image(tmp_path)
+    write_apkg(load_banks([path]), tmp_path / "a.apkg", timestamp=T0)
+    col = open_collection(tmp_path / "anki")
+    import_package(col, tmp_path / "a.apkg")
+    path.write_text(
+        ALL_TYPES_BANK.replace(
+            "    type: true_false\n    prompt: Pakistan and Russia share a long, complex history.\n"
+            "    answer: true",
+            "    type: short_answer\n    prompt: Pakistan and Russia share a long, complex what?\n"
+            "    answer: history",
+        ),
+        encoding="utf-8",
+    )
+    write_apkg(load_banks([path]), tmp_path / "b.apkg", timestamp=T0 + 60)
+    log = import_package(col, tmp_path / "b.apkg")
+    assert [entry.fields[-1] for entry in log.conflicting] == ["sco/tf-history"]
+    assert len(col.find_notes("")) == 8
+    col.close()
+
+
+def test_docs_list_every_note_type_with_its_name_and_id():
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "anki.md").read_text(encoding="utf-8")
+    for qtype, spec in NOTE_TYPES.items():
+        row = re.search(rf"^\| `{qtype}` \| (.+?) \| (\d+) \|", docs, re.MULTILINE)
+        assert row, f"docs/anki.md has no row for {qtype}"
+        assert (row.group(1), int(row.group(2))) == (spec.name, spec.id)

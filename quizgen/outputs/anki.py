@@ -285,12 +285,17 @@ def tag_slug(text: str) -> str:
 
 def note_tags(question: Question) -> list[str]:
     """The question's tags, plus ``difficulty::X`` and ``topic::x`` when it has them."""
-    tags = [slug for slug in (tag_slug(t) for t in question.tags) if slug]
-    if question.difficulty:
-        tags.append(f"difficulty::{question.difficulty}")
-    if question.topic and tag_slug(question.topic):
-        tags.append(f"topic::{tag_slug(question.topic)}")
-    return list(dict.fromkeys(tags))
+    return list(_tags(question.tags, question.difficulty, question.topic))
+
+
+@cache
+def _tags(tags: tuple[str, ...], difficulty: str | None, topic: str | None) -> tuple[str, ...]:
+    out = [slug for slug in (tag_slug(t) for t in tags) if slug]
+    if difficulty:
+        out.append(f"difficulty::{difficulty}")
+    if topic and tag_slug(topic):
+        out.append(f"topic::{tag_slug(topic)}")
+    return tuple(dict.fromkeys(out))
 
 
 def format_number(value: float) -> str:
@@ -311,17 +316,18 @@ def _letter(index: int) -> str:
 
 
 def _choice_list(items: Sequence[str], right: set[int] | None = None) -> str:
-    """Lettered choices; with ``right``, those are marked and the others dimmed."""
+    """Lettered choices (already HTML); with ``right``, those are marked, the others dimmed."""
     rows = []
-    for position, text in enumerate(items):
-        css = ""
-        mark = ""
-        if right is not None:
-            css = ' class="qz-right"' if position in right else ' class="qz-other"'
-            mark = '<span class="qz-mark">✓</span>' if position in right else ""
+    for position, markup in enumerate(items):
+        if right is None:
+            opening, mark = "<li>", ""
+        elif position in right:
+            opening, mark = '<li class="qz-right">', '<span class="qz-mark">✓</span>'
+        else:
+            opening, mark = '<li class="qz-other">', ""
         rows.append(
-            f'<li{css}><span class="qz-letter">{_letter(position)}</span>'
-            f'<span class="qz-text">{field_html(text)}</span>{mark}</li>'
+            f'{opening}<span class="qz-letter">{_letter(position)}</span>'
+            f'<span class="qz-text">{markup}</span>{mark}</li>'
         )
     return '<ul class="qz-list">' + "".join(rows) + "</ul>"
 
@@ -369,10 +375,10 @@ def note_fields(bank: Bank, question: Question, image_name: str | None = None) -
     ref = question.source
     common = [
         field_html(question.explanation),
-        html.escape(source.title if source else ref.doc) if ref else "",
+        _escape(source.title if source else ref.doc) if ref else "",
         field_html(ref.quote) if ref else "",
         f'<img src="{html.escape(image_name)}" alt="">' if image_name else "",
-        html.escape(f"{bank.id}/{question.id}"),
+        _escape(f"{bank.id}/{question.id}"),
     ]
     values = specific + common
     expected = len(NOTE_TYPES[question.type].fields)
@@ -381,11 +387,16 @@ def note_fields(bank: Bank, question: Question, image_name: str | None = None) -
     return values
 
 
+def _escape(text: str) -> str:
+    """Plain text (not Markdown) as HTML."""
+    return _inert(html.escape(text, quote=True))
+
+
 def _specific_fields(bank: Bank, question: Question) -> list[str]:
     prompt = field_html(question.prompt)
     if isinstance(question, MultipleChoice | MultipleAnswer):
         order = choice_order(question, SHUFFLE_SEED, bank.id)
-        shown = [question.choices[i] for i in order]
+        shown = [field_html(question.choices[i]) for i in order]
         if isinstance(question, MultipleChoice):
             right = {order.index(question.answer_index)}
         else:
@@ -407,7 +418,7 @@ def _specific_fields(bank: Bank, question: Question) -> list[str]:
             notes.append("Capitals matter.")
         return [prompt, plain_html(question.answer), "<br>".join(notes)]
     if isinstance(question, Numeric):
-        unit = html.escape(question.unit) if question.unit else ""
+        unit = _escape(question.unit) if question.unit else ""
         tolerance = ""
         if question.tolerance:
             low = format_number(question.answer - question.tolerance)
@@ -417,18 +428,19 @@ def _specific_fields(bank: Bank, question: Question) -> list[str]:
                 f"Accepted: ± {format_number(question.tolerance)}{suffix} "
                 f"(from {low} to {high}{suffix})"
             )
-        return [prompt, format_number(question.answer), _inert(unit), tolerance]
+        return [prompt, format_number(question.answer), unit, tolerance]
     if isinstance(question, Cloze):
         return [_cloze_field(question.text), prompt]
     if isinstance(question, Matching):
         return _matching_fields(bank, question, prompt)
     if isinstance(question, Ordering):
         order = _derangement(question.items, bank.id, question.id, "items")
-        front = _choice_list([question.items[i] for i in order])
+        items = [field_html(item) for item in question.items]
+        front = _choice_list([items[i] for i in order])
         letter_of = {index: _letter(pos) for pos, index in enumerate(order)}
         rows = "".join(
-            f'<li><span class="qz-letter">{letter_of[i]}</span> {field_html(item)}</li>'
-            for i, item in enumerate(question.items)
+            f'<li><span class="qz-letter">{letter_of[i]}</span> {item}</li>'
+            for i, item in enumerate(items)
         )
         sequence = " → ".join(letter_of[i] for i in range(len(question.items)))
         back = (
@@ -449,17 +461,18 @@ def _matching_fields(bank: Bank, question: Matching, prompt: str) -> list[str]:
             f"takes at most {MAX_MATCHING_PAIRS} (split the question in two)",
             location=question.where("pairs"),
         )
-    order = _derangement(question.rights, bank.id, question.id, "options")
-    options = _choice_list([question.rights[i] for i in order])
+    lefts = [field_html(left) for left in question.lefts]
+    rights = [field_html(right) for right in question.rights]
+    order = _derangement(rights, bank.id, question.id, "options")
+    options = _choice_list([rights[i] for i in order])
     rows = "".join(
-        f'<tr><td>{field_html(left)}</td><td class="qz-pair-arrow">→</td>'
-        f"<td>{field_html(right)}</td></tr>"
-        for left, right in question.pairs
+        f'<tr><td>{left}</td><td class="qz-pair-arrow">→</td><td>{right}</td></tr>'
+        for left, right in zip(lefts, rights, strict=True)
     )
     pairs = f'<table class="qz-pairs">{rows}</table>'
     blanks = [""] * (MAX_MATCHING_PAIRS - len(question.pairs))
-    lefts = [field_html(left) for left in question.lefts] + blanks
-    rights = [field_html(right) for right in question.rights] + blanks
+    lefts += blanks
+    rights += blanks
     return [prompt or "Match each item with its partner.", options, pairs, *lefts, *rights]
 
 
