@@ -527,3 +527,24 @@ def test_versions_shuffle_choices(write_bank: Callable[..., Path], tmp_path: Pat
     a, b = choice_orders
     assert all(sorted(a[k]) == sorted(b[k]) for k in a)
     assert any(a[k] != b[k] for k in a)
+
+
+def test_a_class_set_of_thirty_versions_goes_past_z(sample_bank: Path, tmp_path: Path) -> None:
+    code, stdout, _ = run_html(sample_bank, "-o", tmp_path / "quiz.html", "--versions", "30")
+    assert code == 0
+    students = [Path(p).name for p in stdout.splitlines() if not p.endswith("-key.html")]
+    assert students[:2] == ["quiz-A.html", "quiz-B.html"]
+    assert students[25:] == [
+        "quiz-Z.html",
+        "quiz-AA.html",
+        "quiz-AB.html",
+        "quiz-AC.html",
+        "quiz-AD.html",
+    ]
+    orders = {
+        tuple(re.findall(r'data-question="([^"]+)"', (tmp_path / name).read_text()))
+        for name in students
+    }
+    assert len(orders) == 30  # thirty different orders of the same nine questions
+    assert {frozenset(order) for order in orders} == {frozenset(SAMPLE_IDS)}
+    assert "Version <strong>AD</strong>" in (tmp_path / "quiz-AD.html").read_text()

@@ -222,7 +222,7 @@ class _Assets:
 
 
 def version_letter(index: int) -> str:
-    """The letter of the version at 0-based ``index``: A to Z, then AA, AB, ... as in spreadsheets."""
+    """The letter at 0-based ``index`` (versions, choices): A to Z, then AA, AB, ... as in spreadsheets."""
     out = ""
     index += 1
     while index:
@@ -346,7 +346,7 @@ def _view(
         order = choice_order(question, seed, salt)
         right = {question.answer} if isinstance(question, MultipleChoice) else set(question.answers)
         choices = tuple(
-            ChoiceView(LETTERS[i % 26], question.choices[j], question.choices[j] in right)
+            ChoiceView(version_letter(i), question.choices[j], question.choices[j] in right)
             for i, j in enumerate(order)
         )
         return QuestionView(**common, choices=choices)
@@ -384,7 +384,7 @@ def _view(
             left_order = shuffled(left_order, seed, question.id, "left", salt)
         # The right column never lines up with the left one (A beside 1, B beside 2...).
         right_order = _derangement(left_order, fixed_seed, question.id, "right", salt)
-        letter_of = {j: LETTERS[i % 26] for i, j in enumerate(right_order)}
+        letter_of = {j: version_letter(i) for i, j in enumerate(right_order)}
         rights = tuple(ChoiceView(letter_of[j], question.pairs[j][1]) for j in right_order)
         lefts = tuple(
             MatchRow(n, question.pairs[j][0], letter_of[j], question.pairs[j][1])
@@ -583,7 +583,7 @@ def render_quizzes(
     chosen = {id(q) for q in questions}
     used_banks = [b for b in banks if any(id(q) in chosen for q in b.questions)] or list(banks)
     heading = title or default_title(used_banks)
-    description = used_banks[0].description if len(used_banks) == 1 and not title else None
+    description = used_banks[0].description if len(used_banks) == 1 else None
     out = []
     for version in plans:
         page = _page(
