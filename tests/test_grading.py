@@ -90,6 +90,14 @@ def test_osa_distance_is_a_bounded_symmetric_measure(a, b):
     assert (d == 0) == (a == b)
 
 
+@given(st.text(alphabet="abcd", max_size=10), st.text(alphabet="abcd", max_size=10))
+def test_bounded_distance_is_exact_up_to_the_limit(a, b):
+    full = osa_distance(a, b)
+    for limit in range(4):
+        bounded = osa_distance(a, b, limit)
+        assert bounded == full if full <= limit else bounded == limit + 1
+
+
 @given(st.text(alphabet="abcdefgh", min_size=2, max_size=12), st.data())
 def test_swapping_two_neighbours_costs_one(word, data):
     i = data.draw(st.integers(0, len(word) - 2))

@@ -16,6 +16,7 @@ in, lettered a, b, c...), and the grader reads letters against that layout.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -69,6 +70,7 @@ def _strip_accents(text: str) -> str:
     return unicodedata.normalize("NFC", kept)
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize(text: str, *, case_sensitive: bool = False) -> str:
     """The comparable form of a piece of text.
 
@@ -86,30 +88,39 @@ def normalize(text: str, *, case_sensitive: bool = False) -> str:
     return " ".join(text.split())
 
 
-def osa_distance(a: str, b: str) -> int:
+def osa_distance(a: str, b: str, limit: int | None = None) -> int:
     """Damerau–Levenshtein distance, optimal string alignment variant.
 
     Insertions, deletions, substitutions and swaps of two neighbours each cost one
-    edit; no substring is edited twice.
+    edit; no substring is edited twice. With ``limit``, a distance above it is
+    reported as ``limit + 1`` (and the search stops early).
     """
     if a == b:
         return 0
+    if limit is not None and abs(len(a) - len(b)) > limit:
+        return limit + 1
     if not a:
         return len(b)
     if not b:
         return len(a)
+    # Cells further than ``limit`` from the diagonal cannot lead to a distance within it,
+    # so with a limit only a band around the diagonal is computed; the rest stay "too far".
+    far = len(a) + len(b) if limit is None else limit + 1
+    band = far if limit is None else limit
     previous2: list[int] = []
-    previous = list(range(len(b) + 1))
+    previous = [j if j <= band else far for j in range(len(b) + 1)]
     for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
+        current = [i if i <= band else far] + [far] * len(b)
+        for j in range(max(1, i - band), min(len(b), i + band) + 1):
             cost = 0 if a[i - 1] == b[j - 1] else 1
             best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
                 best = min(best, previous2[j - 2] + 1)
-            current[j] = best
+            current[j] = min(best, far)
+        if limit is not None and min(current) > limit:
+            return limit + 1
         previous2, previous = previous, current
-    return previous[-1]
+    return previous[-1] if limit is None else min(previous[-1], limit + 1)
 
 
 def allowed_typos(answer: str) -> int:
@@ -135,18 +146,18 @@ def grade_text(response: str, accepted: Sequence[str], *, case_sensitive: bool =
     said = normalize(response, case_sensitive=case_sensitive)
     if not said:
         return Verdict("wrong", canonical)
-    for answer in accepted:
-        if said == normalize(answer, case_sensitive=case_sensitive):
-            return Verdict("right", canonical)
+    forms = [(answer, normalize(answer, case_sensitive=case_sensitive)) for answer in accepted]
+    if any(said == wanted for _, wanted in forms):
+        return Verdict("right", canonical)
     best: tuple[int, str] | None = None
-    for answer in accepted:
-        wanted = normalize(answer, case_sensitive=case_sensitive)
-        if _digits(wanted) != _digits(said):
-            continue  # numbers are never fuzzy
+    for answer, wanted in forms:
+        allowed = allowed_typos(wanted)
+        if not allowed or _digits(wanted) != _digits(said):
+            continue  # short answers forgive nothing; numbers are never fuzzy
         if case_sensitive and said.casefold() == wanted.casefold():
             continue  # the case is what this question asks about
-        distance = osa_distance(said, wanted)
-        if distance <= allowed_typos(wanted) and (best is None or distance < best[0]):
+        distance = osa_distance(said, wanted, allowed)
+        if distance <= allowed and (best is None or distance < best[0]):
             best = (distance, answer)
     if best is not None:
         return Verdict("typo", canonical, spelling=best[1])
