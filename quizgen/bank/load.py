@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.events import CollectionEndEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .model import (
@@ -34,11 +36,33 @@ from .model import (
 )
 
 try:  # libyaml's C parser is several times faster than the pure-Python one
-    from yaml import CSafeLoader as _YamlLoader
+    from yaml import CSafeLoader as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
-LIBYAML = _YamlLoader.__name__.startswith("C")
+LIBYAML = _Parser.__name__.startswith("C")
+
+
+class _YamlLoader(_Parser):  # type: ignore[misc,valid-type]
+    """The parser above with PyYAML's Python composer, whatever the parser.
+
+    libyaml's own composer recurses in C and crashes the interpreter on deeply
+    nested input (``[[[[...`` a few thousand levels); the Python one raises
+    RecursionError instead, which the loader reports. It is no slower.
+    """
+
+    get_single_node = Composer.get_single_node
+    compose_document = Composer.compose_document
+    compose_node = Composer.compose_node
+    compose_scalar_node = Composer.compose_scalar_node
+    compose_sequence_node = Composer.compose_sequence_node
+    compose_mapping_node = Composer.compose_mapping_node
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.anchors: dict[str, Node] = {}
+
+
 # Used only to read the value of int and float scalars; nothing else is ever constructed.
 _SCALARS = yaml.constructor.SafeConstructor()
 
@@ -56,6 +80,8 @@ STANDARD_TAGS |= {_TAG + "set", _TAG + "omap", _TAG + "pairs"}
 # Expanded size allowed for a document, as a multiple of its distinct nodes (aliases re-use nodes).
 ALIAS_EXPANSION_FACTOR = 10
 ALIAS_EXPANSION_FLOOR = 100_000
+# Python's recursion limit stops the composer a few hundred levels deep; the message says this.
+SHOWN_NESTING = 200
 
 BANK_KEYS = ("id", "title", "description", "sources", "questions")
 SOURCE_KEYS = ("path", "title")
@@ -203,6 +229,20 @@ class _BankParser:
         loader = _YamlLoader(text)
         try:
             node = loader.get_single_node()
+        except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+            position = exc.position
+            if exc.encoding != "unicode":  # libyaml counts UTF-8 bytes, not characters
+                position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+            position = max(0, min(position, len(text)))
+            line = text.count("\n", 0, position) + 1
+            column = position - (text.rfind("\n", 0, position) + 1) + 1
+            char = exc.character
+            shown = f"U+{char if isinstance(char, int) else ord(char):04X}"
+            self.error(
+                Location(self.file, line, column),
+                f"invalid YAML: the character {shown} is not allowed in a YAML file",
+            )
+            return None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             where = (
@@ -211,10 +251,20 @@ class _BankParser:
             problem = exc.problem or exc.context or "malformed YAML"
             if "but found another document" in str(exc):
                 problem = "a bank file holds one YAML document; found another after '---'"
+            elif "duplicate anchor" in (exc.context or "") and exc.context_mark:
+                first = exc.context_mark.line + 1
+                problem = f"this anchor name is already used (first at line {first})"
             self.error(where, f"invalid YAML: {problem}")
             return None
         except yaml.YAMLError as exc:
             self.error(Location(self.file), f"invalid YAML: {exc}")
+            return None
+        except RecursionError:
+            self.error(
+                self._collection_deeper_than(text, SHOWN_NESTING),
+                f"invalid YAML: lists and mappings nested more than {SHOWN_NESTING} levels "
+                "deep; a bank needs only a few",
+            )
             return None
         finally:
             loader.dispose()
@@ -226,6 +276,25 @@ class _BankParser:
         if not self._tags_are_standard(node, text):
             return None
         return node
+
+    def _collection_deeper_than(self, text: str, limit: int) -> Location:
+        """Where the first list or mapping nested deeper than ``limit`` starts."""
+        loader = _YamlLoader(text)
+        depth = 0
+        try:  # stops early: libyaml's parser slows down quadratically with depth
+            while (event := loader.get_event()) is not None:
+                if isinstance(event, CollectionStartEvent):
+                    depth += 1
+                    if depth > limit:
+                        mark = event.start_mark
+                        return Location(self.file, mark.line + 1, mark.column + 1)
+                elif isinstance(event, CollectionEndEvent):
+                    depth -= 1
+        except yaml.YAMLError:
+            pass
+        finally:
+            loader.dispose()
+        return Location(self.file, 1, 1)
 
     def _tags_are_standard(self, root: Node, text: str) -> bool:
         """Refuse non-standard tags and alias bombs, in one pass over the distinct nodes."""
@@ -254,6 +323,7 @@ class _BankParser:
 
     def _expansion_is_bounded(self, root: Node) -> bool:
         sizes: dict[int, int] = {}
+        open_nodes: set[int] = set()  # nodes whose children are being counted
         distinct = 0
         stack: list[tuple[Node, bool]] = [(root, False)]
         while stack:  # post-order over the node graph, each distinct node once
@@ -262,6 +332,14 @@ class _BankParser:
                 continue
             children = _children(node)
             if not children_done and children:
+                if id(node) in open_nodes:  # reached from inside itself: `&a [*a]`
+                    self.error(
+                        node,
+                        "an alias refers to the collection that contains it; "
+                        "a bank cannot hold a recursive structure",
+                    )
+                    return False
+                open_nodes.add(id(node))
                 stack.append((node, True))
                 stack.extend((c, False) for c in children if id(c) not in sizes)
                 continue
