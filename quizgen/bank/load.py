@@ -11,6 +11,7 @@ just the first, and reported with its file, line and column.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -420,8 +421,15 @@ class _BankParser:
                     value = _SCALARS.construct_yaml_float(node)
             except (ValueError, yaml.YAMLError):
                 value = None
-            if isinstance(value, (int, float)) and value == value and abs(value) != float("inf"):
+            try:
+                finite = isinstance(value, (int, float)) and math.isfinite(value)
+            except OverflowError:  # an int too large for a float
+                finite = False
+            if finite:
                 return value
+            shown = node.value if len(node.value) <= 20 else node.value[:20] + "..."
+            self.error(node, f"{what} must be a finite number, not {shown}")
+            return None
         self.error(node, f"{what} must be a number, not {_node_kind(node)}")
         return None
 
@@ -551,7 +559,7 @@ class _BankParser:
         if not isinstance(node, MappingNode):
             self.error(node, f"a question must be a mapping, not {_node_kind(node)}")
             return None
-        raw = {k.value: v for k, v in node.value if isinstance(k, ScalarNode)}
+        raw = _key_nodes(node)
         qid = raw.get("id")
         if isinstance(qid, ScalarNode) and qid.tag != NULL:
             self._question = qid.value
@@ -914,6 +922,22 @@ class _QuestionKeys(tuple):
         self = super().__new__(cls, allowed)
         self.qtype = qtype
         return self
+
+
+def _key_nodes(node: MappingNode) -> dict[str, Node]:
+    """A mapping's text keys to their value nodes as read: the first of a duplicate, merges applied."""
+    out: dict[str, Node] = {}
+    merged: list[Node] = []
+    for key, value in node.value:
+        if key.tag == MERGE:
+            merged.extend(value.value if isinstance(value, SequenceNode) else [value])
+        elif isinstance(key, ScalarNode):
+            out.setdefault(key.value, value)
+    for source in merged:
+        if isinstance(source, MappingNode):
+            for key, value in _key_nodes(source).items():
+                out.setdefault(key, value)
+    return out
 
 
 def _children(node: Node) -> list[Node]:
