@@ -548,3 +548,19 @@ def test_a_class_set_of_thirty_versions_goes_past_z(sample_bank: Path, tmp_path:
     assert len(orders) == 30  # thirty different orders of the same nine questions
     assert {frozenset(order) for order in orders} == {frozenset(SAMPLE_IDS)}
     assert "Version <strong>AD</strong>" in (tmp_path / "quiz-AD.html").read_text()
+
+
+def test_failing_user_template_names_its_line(sample_bank: Path, tmp_path: Path) -> None:
+    school = tmp_path / "school"
+    school.mkdir()
+    (school / "quiz.html.j2").write_text(
+        "<p>{{ page.title }}</p>\n<p>{{ page.no_such_field }}</p>\n"
+    )
+    code, _, stderr = run_html(sample_bank, "-o", tmp_path / "q.html", "--template-dir", school)
+    assert code == 1
+    assert re.search(r"school/quiz\.html\.j2:2:1: error: template error: .*no_such_field", stderr)
+    assert "Traceback" not in stderr
+    (school / "quiz.html.j2").write_text("{{ 1 + page.title }}\n")
+    code, _, stderr = run_html(sample_bank, "-o", tmp_path / "q.html", "--template-dir", school)
+    assert code == 1
+    assert "quiz.html.j2:1:1: error: template error:" in stderr

@@ -295,9 +295,21 @@ def _render(env: jinja2.Environment, name: str, page: QuizPage) -> str:
         raise QuizgenError(f"template error: {exc.message}", location=where) from None
     try:
         return template.render(page=page, version=page.version)
-    except jinja2.TemplateError as exc:
-        where = Location(getattr(template, "filename", None) or name)
+    except Exception as exc:  # a user's template is input: any failure is a located message
+        where = _template_frame(exc) or Location(template.filename or name)
         raise QuizgenError(f"template error: {exc}", location=where) from None
+
+
+def _template_frame(exc: BaseException) -> Location | None:
+    """The template file and line an error was raised from (Jinja2 maps its frames to them)."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".j2", ".html", ".css")):
+            found = Location(filename, tb.tb_lineno, 1)
+        tb = tb.tb_next
+    return found
 
 
 # -- laying out versions ---------------------------------------------------------------
