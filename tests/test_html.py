@@ -435,6 +435,7 @@ def test_hostile_bank_text_never_runs(
         assert "**bold**" not in text and page.locator("strong", has_text="bold").count() == 1
         assert "<script>alert('title')</script> Hostile" in page.locator("h1").inner_text()
         assert page.title().startswith("<script>alert('title')</script>")
+        assert (tmp_path / name).read_text().count("</style>") == 1
         assert all(u.startswith(("file://", "data:")) for u in watch.requests), watch.requests
     key_text = (tmp_path / "quiz-A-key.html").read_text()
     assert "&lt;script&gt;alert(&#x27;answer&#x27;)&lt;/script&gt;" in key_text
@@ -564,3 +565,14 @@ def test_failing_user_template_names_its_line(sample_bank: Path, tmp_path: Path)
     code, _, stderr = run_html(sample_bank, "-o", tmp_path / "q.html", "--template-dir", school)
     assert code == 1
     assert "quiz.html.j2:1:1: error: template error:" in stderr
+
+
+def test_running_header_text_cannot_leave_its_css_string() -> None:
+    hostile = '</style><script>alert(1)</script> "quoted" \\ ; } body { display: none'
+    css = str(quiz_html._css_string(hostile))
+    assert css.startswith('"') and css.endswith('"')
+    assert re.fullmatch(r'"[A-Za-z0-9 \\]*"', css), css  # only letters, digits, spaces and escapes
+    assert "\\3c \\2f style\\3e " in css
+    # CSS reads each escape back as its character: the header shows the text as written.
+    decoded = re.sub(r"\\([0-9a-f]+) ", lambda m: chr(int(m.group(1), 16)), css[1:-1])
+    assert decoded == hostile
