@@ -95,9 +95,19 @@ def test_browser_from_environment(
     assert pdf_page_count(pdf.read_bytes()) == 1
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)")
+@pytest.fixture
+def pdftotext() -> str:
+    """poppler's pdftotext, to read a PDF page by page; like Chromium, required under CI=true."""
+    path = shutil.which("pdftotext")
+    if path:
+        return path
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail("CI=true but pdftotext was not found (apt-get install -y poppler-utils)")
+    pytest.skip("needs pdftotext (apt-get install -y poppler-utils)")
+
+
 def test_version_letter_on_every_printed_page(
-    write_bank: Callable[..., Path], tmp_path: Path, chromium_path: str
+    write_bank: Callable[..., Path], tmp_path: Path, chromium_path: str, pdftotext: str
 ) -> None:
     import subprocess
 
@@ -109,7 +119,7 @@ def test_version_letter_on_every_printed_page(
     assert code == 0
     for name, label in (("quiz-B.pdf", "Version B"), ("quiz-B-key.pdf", "Answer key · Version B")):
         text = subprocess.run(
-            ["pdftotext", "-layout", str(tmp_path / name), "-"],
+            [pdftotext, "-layout", str(tmp_path / name), "-"],
             capture_output=True,
             text=True,
             check=True,
