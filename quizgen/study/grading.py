@@ -451,7 +451,7 @@ def input_problem(question: Question, layout: Layout, text: str, part: int = 0) 
     if isinstance(question, Numeric) and parse_number(text) is None:
         return "type a number"
     if isinstance(question, Matching) and resolve_choice(text, shown) is None:
-        return f"type a letter from a to {last}"
+        return f"type a letter from a to {last}, or the match's text"
     if isinstance(question, Ordering):
         order = parse_letters(text, shown)
         if order is None or sorted(order) != list(range(len(shown))):
