@@ -18,7 +18,6 @@ import os
 import shutil
 import sys
 import textwrap
-from collections.abc import Sequence
 from typing import TextIO
 
 from ..bank.model import (
@@ -364,7 +363,3 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 
 def percent(right: int, total: int) -> str:
     return f"{int(100 * right / total + 0.5)}%" if total else "0%"
-
-
-def join_lines(lines: Sequence[str]) -> str:
-    return "\n".join(lines)
