@@ -388,3 +388,21 @@ def test_closed_output_pipe_is_not_a_traceback(write_bank, tmp_path):
     )
     assert proc.stdout == b"Quiz: Many"
     assert proc.stderr == b""
+
+
+class FakeTty:
+    def __init__(self, tty: bool):
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_colour_only_on_a_terminal_without_no_color():
+    from quizgen.study.terminal import color_wanted
+
+    assert color_wanted(FakeTty(True), {"TERM": "xterm"})
+    assert not color_wanted(FakeTty(False), {"TERM": "xterm"})
+    assert not color_wanted(FakeTty(True), {"TERM": "xterm", "NO_COLOR": "1"})
+    assert not color_wanted(FakeTty(True), {"TERM": "dumb"})
+    assert color_wanted(FakeTty(True), {"NO_COLOR": ""})  # empty means unset (no-color.org)
