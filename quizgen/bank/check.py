@@ -109,12 +109,13 @@ def _check_bank(bank: Bank) -> list[Problem]:
                 title = bank.sources[q.source.doc].title
                 message = f"quote not found in source '{q.source.doc}' ({title}){hint}"
                 problems.append(Problem(q.source.location, "error", message, q.id))
-        text = q.prompt if q.type != "cloze" else getattr(q, "text", q.prompt)
+        asked = "text" if q.type == "cloze" else "prompt"  # a cloze's question is its text
+        text = getattr(q, asked, None)
         if text:
             key = normalize(text).casefold()
             if key in prompts:
                 message = f"the same prompt as question '{prompts[key]}'"
-                problems.append(Problem(q.where("prompt"), "warning", message, q.id))
+                problems.append(Problem(q.where(asked), "warning", message, q.id))
             else:
                 prompts[key] = q.id
     for source in bank.sources.values():
