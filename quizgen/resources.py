@@ -25,7 +25,8 @@ def shipped_bank_dir() -> Path:
 
 def default_bank_paths(cwd: Path | None = None) -> list[Path]:
     """What to load when no PATH is given: ``./question_bank`` if it exists, else the shipped bank."""
-    local = (cwd or Path.cwd()) / "question_bank"
+    # Relative when it can be, so messages read question_bank/x.yaml:3:5 as in the contract.
+    local = Path("question_bank") if cwd is None else cwd / "question_bank"
     if local.is_dir():
         return [local]
     return [shipped_bank_dir()]
