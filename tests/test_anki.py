@@ -741,3 +741,34 @@ def test_docs_list_every_note_type_with_its_name_and_id():
         row = re.search(rf"^\| `{qtype}` \| (.+?) \| (\d+) \|", docs, re.MULTILINE)
         assert row, f"docs/anki.md has no row for {qtype}"
         assert (row.group(1), int(row.group(2))) == (spec.name, spec.id)
+
+
+def test_choices_keep_bank_order_when_shuffle_is_false(write_bank, tmp_path):
+    choices = ["First", "Second", "Third", "Fourth", "Fifth"]
+    path = write_bank(
+        f"""\
+        id: order
+        title: Order
+        questions:
+          - id: kept
+            type: multiple_choice
+            prompt: Which?
+            choices: {choices}
+            answer: Third
+            shuffle: false
+          - id: mixed
+            type: multiple_choice
+            prompt: Which?
+            choices: {choices}
+            answer: Third
+        """
+    )
+    write_apkg(load_banks([path]), tmp_path / "o.apkg", timestamp=T0)
+    col = open_collection(tmp_path / "anki")
+    import_package(col, tmp_path / "o.apkg")
+    kept = re.findall(r'qz-text">(.*?)<', cards_of_bank(col, "order", "kept").question())
+    mixed = re.findall(r'qz-text">(.*?)<', cards_of_bank(col, "order", "mixed").question())
+    assert kept == choices
+    assert sorted(mixed) == sorted(choices) and mixed != choices
+    assert "Answer: C" in visible_text(cards_of_bank(col, "order", "kept").answer())
+    col.close()

@@ -43,7 +43,7 @@ from ..bank.model import (
     ShortAnswer,
     TrueFalse,
 )
-from ..bank.select import Criteria, choice_order, select, shuffled
+from ..bank.select import Criteria, select
 from ..fileio import atomic_path
 from ..resources import templates_dir
 from ..text import to_html, to_plain
@@ -334,10 +334,23 @@ def _choice_list(items: Sequence[str], right: set[int] | None = None) -> str:
     return '<ul class="qz-list">' + "".join(rows) + "</ul>"
 
 
-def _derangement(items: Sequence[str], *salt: object) -> list[int]:
-    """A fixed shuffle of positions that is never the given order (when there are 2+ items)."""
-    order = shuffled(range(len(items)), SHUFFLE_SEED, *salt)
-    if len(order) > 1 and order == sorted(order):
+def fixed_order(count: int, *salt: object) -> list[int]:
+    """A shuffle of ``range(count)`` fixed by ``salt``: the same in every build and Python.
+
+    Positions are sorted by a hash of the salt and their index, which is cheaper than
+    seeding a random generator per question and just as reproducible.
+    """
+    prefix = ":".join(str(part) for part in (SHUFFLE_SEED, *salt)).encode("utf-8") + b":"
+    return sorted(
+        range(count),
+        key=lambda index: hashlib.blake2b(prefix + b"%d" % index, digest_size=8).digest(),
+    )
+
+
+def _derangement(count: int, *salt: object) -> list[int]:
+    """A fixed shuffle that is never the given order (when there are 2+ items)."""
+    order = fixed_order(count, *salt)
+    if count > 1 and order == list(range(count)):
         order = order[1:] + order[:1]
     return order
 
@@ -397,7 +410,8 @@ def _escape(text: str) -> str:
 def _specific_fields(bank: Bank, question: Question) -> list[str]:
     prompt = field_html(question.prompt)
     if isinstance(question, MultipleChoice | MultipleAnswer):
-        order = choice_order(question, SHUFFLE_SEED, bank.id)
+        count = len(question.choices)
+        order = fixed_order(count, bank.id, question.id) if question.shuffle else list(range(count))
         shown = [field_html(question.choices[i]) for i in order]
         if isinstance(question, MultipleChoice):
             right = {order.index(question.answer_index)}
@@ -436,7 +450,7 @@ def _specific_fields(bank: Bank, question: Question) -> list[str]:
     if isinstance(question, Matching):
         return _matching_fields(bank, question, prompt)
     if isinstance(question, Ordering):
-        order = _derangement(question.items, bank.id, question.id, "items")
+        order = _derangement(len(question.items), bank.id, question.id, "items")
         items = [field_html(item) for item in question.items]
         front = _choice_list([items[i] for i in order])
         letter_of = {index: _letter(pos) for pos, index in enumerate(order)}
@@ -465,7 +479,7 @@ def _matching_fields(bank: Bank, question: Matching, prompt: str) -> list[str]:
         )
     lefts = [field_html(left) for left in question.lefts]
     rights = [field_html(right) for right in question.rights]
-    order = _derangement(rights, bank.id, question.id, "options")
+    order = _derangement(len(rights), bank.id, question.id, "options")
     options = _choice_list([rights[i] for i in order])
     rows = "".join(
         f'<tr><td>{left}</td><td class="qz-pair-arrow">→</td><td>{right}</td></tr>'
