@@ -56,6 +56,12 @@ def to_plain(text: str | None) -> str:
     return "".join(out)
 
 
+def _is_control(ch: str) -> bool:
+    """C0 and C1 control characters and DEL (U+009B alone starts an escape sequence)."""
+    code = ord(ch)
+    return code < 32 or 127 <= code < 160
+
+
 def to_terminal(text: str | None, *, color: bool) -> str:
     """Text for a terminal: bold and italic as ANSI styles when ``color``, else plain.
 
@@ -65,8 +71,7 @@ def to_terminal(text: str | None, *, color: bool) -> str:
     if not text:
         return ""
     safe = "".join(
-        ch if ch in "\n\t" or (ord(ch) >= 32 and ord(ch) != 127) else f"\\x{ord(ch):02x}"
-        for ch in text
+        ch if ch in "\n\t" or not _is_control(ch) else f"\\x{ord(ch):02x}" for ch in text
     )
     if not color:
         return to_plain(safe)
