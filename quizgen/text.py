@@ -11,8 +11,13 @@ import html
 import re
 
 _CODE = re.compile(r"`([^`\n]+)`")
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*", re.DOTALL)
+# A closing ``**`` is the last two of a run of stars: ``**bold *italic***``.
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*(?!\*)", re.DOTALL)
 _ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", re.DOTALL)
+# In HTML, italic may hold whole <strong> elements but never half of one, so tags nest.
+_ITALIC_HTML = re.compile(
+    r"(?<![*\w])\*(?=[^\s*])((?:[^<]|<strong>[^<]*</strong>)+?)(?<=[^\s*])\*(?![*\w])"
+)
 
 
 def _spans(text: str) -> list[tuple[bool, str]]:
@@ -38,7 +43,7 @@ def to_html(text: str | None) -> str:
             out.append(f"<code>{escaped}</code>")
             continue
         escaped = _BOLD.sub(r"<strong>\1</strong>", escaped)
-        escaped = _ITALIC.sub(r"<em>\1</em>", escaped)
+        escaped = _ITALIC_HTML.sub(r"<em>\1</em>", escaped)
         out.append(escaped.replace("\r\n", "\n").replace("\n", "<br>"))
     return "".join(out)
 
