@@ -1,0 +1,212 @@
+"""Bank text to HTML and to the terminal: the Markdown subset, and text that stays text."""
+
+from __future__ import annotations
+
+import html
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from quizgen.text import to_html, to_plain, to_terminal
+
+
+class _Tags(HTMLParser):
+    """The element names in a piece of HTML, and whether every element closes in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.open: list[str] = []
+        self.nested = True
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.tags.append(tag)
+        if tag != "br":
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open.pop() != tag:
+            self.nested = False
+
+
+def tags_of(markup: str) -> list[str]:
+    parser = _Tags()
+    parser.feed(markup)
+    parser.close()
+    return parser.tags
+
+
+def well_nested(markup: str) -> bool:
+    parser = _Tags()
+    parser.feed(markup)
+    parser.close()
+    return parser.nested and not parser.open
+
+
+# -- to_html -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("Tom & Jerry", "Tom &amp; Jerry"),
+        ("say \"hi\" and 'bye'", "say &quot;hi&quot; and &#x27;bye&#x27;"),
+        ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"),
+        ("a<br>b", "a&lt;br&gt;b"),
+        ("&lt; already", "&amp;lt; already"),
+    ],
+)
+def test_html_escapes_markup_in_bank_text(text, expected):
+    assert to_html(text) == expected
+    assert tags_of(to_html(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("**bold**", "<strong>bold</strong>"),
+        ("*italic*", "<em>italic</em>"),
+        ("`code`", "<code>code</code>"),
+        ("one\ntwo", "one<br>two"),
+        ("one\r\ntwo", "one<br>two"),
+        ("**a** and *b* and `c`", "<strong>a</strong> and <em>b</em> and <code>c</code>"),
+        ("**bold *and italic***", "<strong>bold <em>and italic</em></strong>"),
+        ("**bold *and italic* here**", "<strong>bold <em>and italic</em> here</strong>"),
+    ],
+)
+def test_html_formats_the_markdown_subset(text, expected):
+    assert to_html(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("`**not bold**`", "<code>**not bold**</code>"),
+        ("`*x*` and *y*", "<code>*x*</code> and <em>y</em>"),
+        ("`<b>&</b>`", "<code>&lt;b&gt;&amp;&lt;/b&gt;</code>"),
+    ],
+)
+def test_code_spans_are_not_formatted_inside(text, expected):
+    assert to_html(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2 * 3 * 4", "**unclosed", "*unclosed", "snake_case_name", "a * b", "** spaced **", "x*"],
+)
+def test_stray_asterisks_stay_text(text):
+    assert to_html(text) == html.escape(text)
+    assert to_plain(text) == text
+
+
+def test_html_of_nothing_is_empty():
+    assert to_html(None) == "" and to_html("") == ""
+
+
+def test_html_strips_only_surrounding_blank_lines():
+    assert to_html("\n\nfirst\n\nsecond\n") == "first<br><br>second"
+
+
+def test_bold_markup_cannot_smuggle_a_tag():
+    out = to_html("**<script>x</script>**")
+    assert out == "<strong>&lt;script&gt;x&lt;/script&gt;</strong>"
+    assert tags_of(out) == ["strong"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("***both***", "<strong><em>both</em></strong>"),
+        ("*x **y** z*", "<em>x <strong>y</strong> z</em>"),
+        ("*a **b* c**", "*a <strong>b* c</strong>"),  # overlapping markers: bold wins
+    ],
+)
+def test_tags_always_nest(text, expected):
+    assert to_html(text) == expected
+    assert well_nested(expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_html_only_ever_holds_the_subset_tags_well_nested(text):
+    out = to_html(text)
+    assert set(tags_of(out)) <= {"strong", "em", "code", "br"}
+    assert "<script" not in out.lower()
+    assert well_nested(out), out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["*", "**", "`", "a", "b c", "<", "&", "\n", " "]), max_size=20))
+def test_markdown_soup_gives_well_nested_html(pieces):
+    out = to_html("".join(pieces))
+    assert set(tags_of(out)) <= {"strong", "em", "code", "br"}
+    assert well_nested(out), out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_characters="*`\r\n")))
+def test_html_of_text_without_markers_is_its_escaped_self(text):
+    assert to_html(text) == html.escape(text, quote=True)
+
+
+# -- to_plain and to_terminal ----------------------------------------------------------------
+
+
+def test_plain_text_drops_the_markers():
+    assert to_plain("**bold**, *italic* and `co*d*e`") == "bold, italic and co*d*e"
+    assert to_plain(None) == ""
+
+
+def test_terminal_without_colour_is_plain():
+    assert to_terminal("**bold** *it* `c`", color=False) == "bold it c"
+
+
+def test_terminal_with_colour_uses_ansi_styles():
+    assert to_terminal("**bold** *it* `c`", color=True) == (
+        "\x1b[1mbold\x1b[22m \x1b[3mit\x1b[23m \x1b[36mc\x1b[39m"
+    )
+
+
+@pytest.mark.parametrize("color", [True, False])
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("\x1b[2J\x1b[31mred", "\\x1b[2J\\x1b[31mred"),
+        ("bell\x07", "bell\\x07"),
+        ("nul\x00", "nul\\x00"),
+        ("back\x08space", "back\\x08space"),
+        ("carriage\rreturn", "carriage\\x0dreturn"),
+        ("del\x7f", "del\\x7f"),
+        ("csi\x9b31m", "csi\\x9b31m"),
+        ("next line\x85", "next line\\x85"),
+    ],
+)
+def test_terminal_shows_control_characters_instead_of_obeying_them(text, shown, color):
+    out = to_terminal(text, color=color)
+    assert out == shown
+    assert "\x1b" not in out and "\x9b" not in out
+
+
+@pytest.mark.parametrize("color", [True, False])
+def test_terminal_keeps_newlines_tabs_and_unicode(color):
+    text = "Pakistan–Russia\tcafé\nline two 中文"
+    assert to_terminal(text, color=color) == text
+
+
+def test_terminal_prints_markup_as_text():
+    assert to_terminal("<script>alert(1)</script>", color=True) == "<script>alert(1)</script>"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_terminal_output_holds_no_control_character_but_its_own_styles(text):
+    out = to_terminal(text, color=True)
+    # Remove the styles to_terminal itself adds; nothing else may be a control character.
+    for style in ("\x1b[1m", "\x1b[22m", "\x1b[3m", "\x1b[23m", "\x1b[36m", "\x1b[39m"):
+        out = out.replace(style, "")
+    assert all(ch in "\n\t" or not (ord(ch) < 32 or 127 <= ord(ch) < 160) for ch in out)
+    plain = to_terminal(text, color=False)
+    assert all(ch in "\n\t" or not (ord(ch) < 32 or 127 <= ord(ch) < 160) for ch in plain)
