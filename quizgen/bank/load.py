@@ -518,7 +518,10 @@ class _BankParser:
             path_text = self.text(path_node, f"source '{source_id}' path")
             if path_text is None:
                 continue
-            path = (self.path.parent / path_text).resolve()
+            path = _resolved(self.path.parent, path_text)
+            if path is None:
+                self.error(path_node, f"source '{source_id}' path is not a usable file name")
+                continue
             out[source_id] = Source(
                 id=source_id,
                 path=path,
@@ -690,12 +693,14 @@ class _BankParser:
             f.ok = False
             return None
         folder = self.path.parent.resolve()
-        path = (folder / value).resolve()
-        if not path.is_relative_to(folder):
+        path = _resolved(folder, value)
+        if path is None:
+            self.error(node, f"image '{value}' is not a usable file name")
+        elif not path.is_relative_to(folder):
             self.error(node, f"image '{value}' must stay inside the bank's folder")
         elif path.suffix.lower() not in IMAGE_SUFFIXES:
             self.error(node, f"image '{value}' must be one of {', '.join(IMAGE_SUFFIXES)}")
-        elif not path.is_file():
+        elif not _is_file(path):
             self.error(node, f"image '{value}' does not exist")
         else:
             return path
@@ -922,6 +927,21 @@ class _QuestionKeys(tuple):
         self = super().__new__(cls, allowed)
         self.qtype = qtype
         return self
+
+
+def _resolved(folder: Path, name: str) -> Path | None:
+    """``folder / name`` made absolute, or None if the system cannot name it (a NUL byte...)."""
+    try:
+        return (folder / name).resolve()
+    except (OSError, ValueError):
+        return None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # e.g. a name too long for the file system
+        return False
 
 
 def _key_nodes(node: MappingNode) -> dict[str, Node]:
