@@ -19,6 +19,8 @@ Severity = Literal["error", "warning"]
 Difficulty = Literal["easy", "medium", "hard"]
 
 DIFFICULTIES: tuple[str, ...] = ("easy", "medium", "hard")
+# Control characters but tab: C0 (line breaks included), DEL and C1.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 
 class Location(NamedTuple):
@@ -45,7 +47,9 @@ class Problem:
 
     def __str__(self) -> str:
         prefix = f"question '{self.question}': " if self.question else ""
-        return f"{self.location}: {self.severity}: {prefix}{self.message}"
+        line = f"{self.location}: {self.severity}: {prefix}{self.message}"
+        # Messages quote bank values: keep them on one line and out of the terminal's control.
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", line)
 
 
 class QuizgenError(Exception):
