@@ -456,3 +456,22 @@ def test_the_contract_example_bank_checks_clean(folder):
         "ok: 1 file, 1 question, 0 errors, 1 warning",
     ]
     assert run_check("sco.yaml", "--strict").exit_code == 1
+
+
+def test_check_output_never_carries_control_characters_from_the_bank(folder):
+    write(
+        "bank.yaml",
+        VALID.replace("answer: Energy and fuel supply", 'answer: "\\e[2J\\e]0;pwned\\a\\nx"'),
+    )
+    text = run_check("bank.yaml")
+    assert text.exit_code == 1
+    assert "\x1b" not in text.output and "\x07" not in text.output
+    assert text.output.splitlines()[0] == (
+        "bank.yaml:10:13: error: question 'energy': "
+        "answer '\\x1b[2J\\x1b]0;pwned\\x07\\x0ax' is not one of the choices"
+    )
+    as_json = run_check("bank.yaml", "--format", "json")
+    assert "\x1b" not in as_json.output
+    assert json.loads(as_json.output)[0]["message"] == (
+        "answer '\x1b[2J\x1b]0;pwned\x07\nx' is not one of the choices"
+    )

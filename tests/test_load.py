@@ -1189,3 +1189,41 @@ def test_the_same_cloze_text_twice_is_a_warning(bank):
         f"bank.yaml:7:{column}: warning: question 'b': the same prompt as question 'a'"
     ]
     assert column == "32"
+
+
+# -- names the system cannot use -------------------------------------------------------------
+
+
+def test_a_source_path_with_a_nul_byte_is_located(bank):
+    text = one_question(VALID_QUESTION).replace(
+        "sources:\n", 'sources:\n  broken: "seeds/a\\0b.txt"\n'
+    )
+    assert errors(bank(text)) == [
+        "bank.yaml:4:11: error: source 'broken' path is not a usable file name"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("image", "message"),
+    [
+        ('"images/a\\0.png"', "image 'images/a\\x00.png' is not a usable file name"),
+        ("x" * 300 + ".png", f"image '{'x' * 300}.png' does not exist"),
+    ],
+)
+def test_an_image_name_the_system_cannot_use_is_located(bank, image, message):
+    text = one_question(f"{{id: q, type: true_false, prompt: P, answer: true, image: {image}}}")
+    assert errors(bank(text)) == [f"bank.yaml:{pos(text, image)}: error: question 'q': {message}"]
+
+
+def test_a_problem_quoting_control_characters_prints_them_visibly_on_one_line(bank):
+    text = one_question(
+        '{id: q, type: multiple_choice, prompt: P, choices: [a, b], answer: "\\e[2J\\x9b1m\\nnext"}'
+    )
+    [line] = errors(bank(text))
+    at = pos(text, '"')
+    assert line == (
+        f"bank.yaml:{at}: error: question 'q': "
+        "answer '\\x1b[2J\\x9b1m\\x0anext' is not one of the choices"
+    )
+    problem = report_of(Path("bank.yaml")).errors[0]
+    assert problem.message == "answer '\x1b[2J\x9b1m\nnext' is not one of the choices"
