@@ -155,6 +155,34 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
     sys.exit(EXIT_INVALID if failed else EXIT_OK)
 
 
+@cli.command(name="list")
+@bank_paths_argument
+@selection_options
+@report_errors
+def list_questions(
+    paths: tuple[Path, ...], tags: tuple[str, ...], topics: tuple[str, ...], types: tuple[str, ...]
+) -> None:
+    """List the questions of banks, with counts per topic and per type.
+
+    The prompt is cut to the terminal's width. Use it to browse a bank and pick the
+    tags and topics for a quiz.
+
+    \b
+    Example:
+      quizgen list question_bank --topic "The SCO"
+    """
+    import shutil
+
+    from .bank.listing import format_listing, question_rows
+    from .bank.select import Criteria, select
+
+    banks = load_banks_or_default(paths)
+    questions = select(banks, Criteria(tags, topics, types), shuffle=False)
+    width = shutil.get_terminal_size((100, 24)).columns
+    rows = question_rows(banks, questions)
+    click.echo(format_listing(rows, width=width, show_bank=len(banks) > 1))
+
+
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
@@ -166,6 +194,397 @@ def _check_summary(report: Any, failed: bool) -> str:
     warnings = _plural(len(report.warnings), "warning")
     verdict = "invalid" if failed else "ok"
     return f"{verdict}: {files}, {questions}, {errors}, {warnings}"
+
+
+@cli.command("html")
+@bank_paths_argument
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("quiz.html"),
+    show_default=True,
+    help="The student page; the key goes beside it as NAME-key.html.",
+)
+@click.option("--count", type=click.IntRange(min=1), metavar="N", help="Use at most N questions.")
+@selection_options
+@click.option("--seed", metavar="S", help="Make the selection and every shuffle reproducible.")
+@click.option(
+    "--no-shuffle",
+    is_flag=True,
+    help="Keep the bank's order of questions and choices (first N with --count).",
+)
+@click.option(
+    "--versions",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Write N versions (A, B, ... Z, AA, ...): same questions, different order.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"]),
+    default="a4",
+    show_default=True,
+    help="Paper size for printing.",
+)
+@click.option("--title", help="The heading (default: the bank's title).")
+@click.option("--pdf", is_flag=True, help="Also print each page to PDF with Chrome/Chromium.")
+@click.option(
+    "--browser",
+    metavar="PATH",
+    help="The Chrome/Chromium to print with (default: $QUIZGEN_BROWSER, else one on PATH).",
+)
+@click.option(
+    "--template-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    metavar="DIR",
+    help="A folder of templates used ahead of the built-in ones.",
+)
+@report_errors
+def html(
+    paths: tuple[Path, ...],
+    output: Path,
+    count: int | None,
+    tags: tuple[str, ...],
+    topics: tuple[str, ...],
+    types: tuple[str, ...],
+    seed: str | None,
+    no_shuffle: bool,
+    versions: int | None,
+    paper: str,
+    title: str | None,
+    pdf: bool,
+    browser: str | None,
+    template_dir: Path | None,
+) -> None:
+    """Write a printable quiz and its answer key (HTML, optionally PDF).
+
+    Writes OUTPUT and OUTPUT-key.html; with --versions N, OUTPUT-A.html,
+    OUTPUT-A-key.html, OUTPUT-B.html, ... Prints the paths written.
+
+    \b
+    Example:
+      quizgen html question_bank -o quiz.html --count 20 --versions 2 --seed 7 --pdf
+    """
+    from .bank.select import Criteria, select
+    from .outputs.html import new_seed, write_quizzes
+
+    if no_shuffle and versions and versions > 1:
+        raise click.UsageError("--versions differ only by their order; drop --no-shuffle")
+    if pdf:
+        from .outputs.pdf import find_browser
+
+        browser = find_browser(browser)  # fail before writing anything
+    banks = load_banks_or_default(paths)
+    if seed is None and not no_shuffle:
+        seed = new_seed()  # printed in the key, so the same quiz can be made again
+    criteria = Criteria(tags=tags, topics=topics, types=types)
+    questions = select(banks, criteria, count=count, seed=seed, shuffle=not no_shuffle)
+    if not questions:
+        raise QuizgenError("no questions match the --tag/--topic/--type given")
+    if count is not None and len(questions) < count:
+        click.echo(
+            f"warning: only {_plural(len(questions), 'question')} match; using them all", err=True
+        )
+    written = write_quizzes(
+        banks,
+        questions,
+        output,
+        versions=versions,
+        seed=seed,
+        shuffle=not no_shuffle,
+        paper=paper,
+        title=title,
+        template_dir=template_dir,
+    )
+    pages = [path for quiz in written for path in (quiz.quiz, quiz.key)]
+    for path in pages:
+        click.echo(str(path))
+    if pdf:
+        from .outputs.pdf import html_to_pdf
+
+        for path in pages:
+            click.echo(str(html_to_pdf(path, path.with_suffix(".pdf"), browser=browser)))
+
+
+@cli.command("anki")
+@bank_paths_argument
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("quizgen.apkg"),
+    show_default=True,
+    help="The Anki package to write (.apkg).",
+)
+@selection_options
+@report_errors
+def anki(
+    paths: tuple[Path, ...],
+    output: Path,
+    tags: tuple[str, ...],
+    topics: tuple[str, ...],
+    types: tuple[str, ...],
+) -> None:
+    """Write one Anki package: a deck per bank, a subdeck per topic.
+
+    Import it in Anki (File > Import, or open the file on a phone). Importing a
+    newer build of the same banks updates the notes in place and keeps your
+    review history; see docs/anki.md. Prints the path written and the counts.
+
+    \b
+    Example:
+      quizgen anki question_bank -o sco.apkg --topic "The SCO"
+    """
+    from .bank.select import Criteria
+    from .outputs.anki import build_apkg
+    from .resources import default_bank_paths
+
+    criteria = Criteria(tags=tags, topics=topics, types=types)
+    summary = build_apkg(list(paths) or default_bank_paths(), output, criteria)
+    click.echo(str(summary.path))
+    by_type = ", ".join(f"{name} {count}" for name, count in summary.notes_by_type.items())
+    click.echo(
+        f"{_plural(summary.notes, 'note')}, {_plural(summary.cards, 'card')}, "
+        f"{_plural(len(summary.decks), 'deck')}, {_plural(summary.media, 'media file')} "
+        f"({by_type})"
+    )
+
+
+def _run_study(session: Callable[[], int]) -> None:
+    """Run a terminal study session and exit with its code.
+
+    Ctrl-C before the session has started exits 130 too; a closed output pipe
+    (``quizgen quiz | head``) ends quietly.
+    """
+    import contextlib
+    import os
+
+    for stream in (sys.stdin, sys.stdout):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
+    try:
+        code = session()
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted.", err=True)
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_OK
+    sys.exit(code)
+
+
+@cli.command()
+@bank_paths_argument
+@click.option("--count", type=click.IntRange(min=1), help="Ask at most N questions.")
+@selection_options
+@click.option("--seed", help="Shuffle questions and choices reproducibly.")
+@click.option("--no-shuffle", is_flag=True, help="Keep the bank's order of questions and choices.")
+@click.option(
+    "--retry-wrong", is_flag=True, help="Ask the missed questions again until each is right."
+)
+@report_errors
+def quiz(
+    paths: tuple[Path, ...],
+    count: int | None,
+    tags: tuple[str, ...],
+    topics: tuple[str, ...],
+    types: tuple[str, ...],
+    seed: str | None,
+    no_shuffle: bool,
+    retry_wrong: bool,
+) -> None:
+    """Quiz yourself in the terminal, with feedback after every answer.
+
+    Answer with t/f, a choice's letter (or its text), several letters (a c),
+    a number, or text; a cloze asks each gap in turn, a matching question each
+    item. Small typos are forgiven. Input may come from a pipe, one line per
+    answer. Ctrl-D (or the end of input) stops with the summary so far (exit 0);
+    Ctrl-C stops with the summary so far (exit 130).
+
+    \b
+    Example:
+      quizgen quiz question_bank --count 10 --topic Energy
+    """
+    from .bank.select import Criteria
+    from .study.quiz import plan_quiz, run_quiz
+    from .study.terminal import Terminal
+
+    def session() -> int:
+        banks = load_banks_or_default(paths)
+        criteria = Criteria(tags=tags, topics=topics, types=types)
+        items = plan_quiz(banks, criteria, count=count, seed=seed, shuffle=not no_shuffle)
+        if not items:
+            raise QuizgenError("no question matches the selection")
+        return run_quiz(Terminal(), items, retry_wrong=retry_wrong).exit_code
+
+    _run_study(session)
+
+
+def _state_option(func: F) -> F:
+    return click.option(
+        "--state",
+        "state_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The review state file (default: quizgen's folder in your data folder).",
+    )(func)
+
+
+@cli.command()
+@bank_paths_argument
+@_state_option
+@click.option(
+    "--new",
+    "new_cards",
+    type=click.IntRange(min=0),
+    default=10,
+    show_default=True,
+    help="Introduce at most N new cards.",
+)
+@click.option("--limit", type=click.IntRange(min=1), help="Review at most N cards in all.")
+@report_errors
+def review(
+    paths: tuple[Path, ...], state_file: Path | None, new_cards: int, limit: int | None
+) -> None:
+    """Spaced-repetition review (FSRS): the cards due now, then new ones.
+
+    Answers are graded as in `quizgen quiz` (wrong: Again, right with a typo:
+    Hard, right: Good; on a terminal, e marks Easy and r "I was right"). Every
+    answer is saved at once: stopping at any moment loses at most the answer
+    being typed.
+
+    \b
+    Example:
+      quizgen review question_bank --new 5
+    """
+    from .study.review import ReviewStore, default_state_path, run_review
+    from .study.terminal import Terminal
+
+    def session() -> int:
+        banks = load_banks_or_default(paths)
+        with ReviewStore(state_file or default_state_path()) as store:
+            result = run_review(Terminal(), banks, store, new=new_cards, limit=limit)
+        return result.exit_code
+
+    _run_study(session)
+
+
+@cli.command()
+@bank_paths_argument
+@_state_option
+@report_errors
+def stats(paths: tuple[Path, ...], state_file: Path | None) -> None:
+    """Study statistics per bank: new, learning, due, recent reviews, streak.
+
+    \b
+    Example:
+      quizgen stats question_bank
+    """
+    from .study.review import ReviewStore, default_state_path, utc_now
+    from .study.stats import collect_stats, show_stats
+    from .study.terminal import Terminal
+
+    def session() -> int:
+        banks = load_banks_or_default(paths)
+        with ReviewStore(state_file or default_state_path(), create=False) as store:
+            show_stats(Terminal(), collect_stats(banks, store, utc_now()))
+        return EXIT_OK
+
+    _run_study(session)
+
+
+@cli.command()
+@bank_paths_argument
+@click.option(
+    "-o",
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="The folder to write into (created if missing).",
+)
+@click.option(
+    "--pdf", is_flag=True, help="Also print each quiz and key to PDF with Chrome/Chromium."
+)
+@click.option(
+    "--versions",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Write N shuffled versions (A, B, ... Z, AA, ...) of each quiz.",
+)
+@click.option("--seed", help="Seed for the quizzes' shuffles (default: the bank id).")
+@click.option(
+    "--browser",
+    metavar="PATH",
+    help="The Chrome/Chromium for --pdf (default: $QUIZGEN_BROWSER, else one on PATH).",
+)
+@report_errors
+def build(
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    pdf: bool,
+    versions: int | None,
+    seed: str | None,
+    browser: str | None,
+) -> None:
+    """Check the banks, then write every output: Anki package, quiz and answer key.
+
+    For each bank it writes BANK.apkg, BANK.html and BANK-key.html into the output
+    folder (with --versions, BANK-A.html, BANK-A-key.html, ...; with --pdf, a PDF
+    beside each page). If any bank has an error, it prints every problem and writes
+    nothing. Progress goes to stderr; the table of files written to stdout.
+
+    \b
+    Example:
+      quizgen build question_bank -o dist --versions 2 --pdf
+    """
+    from .build import BuildOptions, plan_build
+
+    options = BuildOptions(out_dir=out_dir, pdf=pdf, versions=versions, seed=seed, browser=browser)
+    _, steps = plan_build(list(paths) or _default_paths(), options)
+    written = []
+    if sys.stderr.isatty():
+        with click.progressbar(
+            steps,
+            label="Building",
+            file=sys.stderr,
+            item_show_func=lambda step: step.label if step else "",
+        ) as bar:
+            for step in bar:
+                written += step.run()
+    else:
+        for number, step in enumerate(steps, start=1):
+            click.echo(f"[{number}/{len(steps)}] {step.label}", err=True)
+            written += step.run()
+    width = max(len(str(f.path)) for f in written)
+    click.echo(f"{'file'.ljust(width)}  {'size':>9}  what")
+    for f in written:
+        click.echo(f"{str(f.path).ljust(width)}  {_size(f.size):>9}  {f.kind}")
+    apkg = next((f.path for f in written if f.path.suffix == ".apkg"), None)
+    page = next((f.path for f in written if f.path.suffix == ".html"), None)
+    click.echo(f"\nWrote {len(written)} files to {out_dir}/. Next:")
+    if apkg:
+        click.echo(f"  students: import {apkg} in Anki (File > Import), or run `quizgen review`")
+    if page:
+        click.echo(f"  teachers: open {page} in a browser and print it; the key is beside it")
+
+
+def _default_paths() -> list[Path]:
+    from .resources import default_bank_paths
+
+    return default_bank_paths()
+
+
+def _size(count: int) -> str:
+    size = float(count)
+    for unit in ("B", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} MB"
 
 
 def main() -> None:
