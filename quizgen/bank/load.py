@@ -127,7 +127,11 @@ def bank_files(paths: list[Path]) -> list[Path]:
             files.append(path)
         else:
             raise QuizgenError(f"no such file or folder: {path}", location=Location(str(path)))
-    return files
+    # A file named twice (a.yaml and its folder, or a.yaml ./a.yaml) is read once.
+    first: dict[Path, Path] = {}
+    for file in files:
+        first.setdefault(file.resolve(), file)
+    return list(first.values())
 
 
 def parse_bank(path: Path) -> tuple[Bank | None, list[Problem]]:
