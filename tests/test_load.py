@@ -1227,3 +1227,13 @@ def test_a_problem_quoting_control_characters_prints_them_visibly_on_one_line(ba
     )
     problem = report_of(Path("bank.yaml")).errors[0]
     assert problem.message == "answer '\x1b[2J\x9b1m\nnext' is not one of the choices"
+
+
+def test_a_file_named_twice_is_read_once(bank):
+    bank(in_folder(one_question(VALID_QUESTION)), "banks/a.yaml")
+    bank(in_folder(one_question(VALID_QUESTION)).replace("id: quiz", "id: b"), "banks/b.yaml")
+    paths = [Path("banks/a.yaml"), Path("banks"), Path("./banks/a.yaml"), Path("banks/../banks")]
+    assert bank_files(paths) == [Path("banks/a.yaml"), Path("banks/b.yaml")]
+    report = check_paths(paths)
+    assert report.problems == []
+    assert [b.id for b in report.banks] == ["quiz", "b"]
