@@ -660,6 +660,15 @@ def test_every_card_renders_cleanly_in_chromium_day_and_night(imported, chromium
                                 "[...document.images].filter(i => !i.complete || !i.naturalWidth).length"
                             )
                             assert broken == 0, f"{where}: an image did not load"
+                            if side == "back" and 'class="qz-pairs"' in markup:
+                                # The asked pair stands out in the table of all pairs.
+                                highlighted = page.evaluate(
+                                    "[...document.querySelectorAll('.qz-pairs tr')]"
+                                    ".filter(r => getComputedStyle(r.cells[0]).fontWeight >= 600)"
+                                    ".map(r => r.cells[0].textContent)"
+                                )
+                                asked = page.inner_text(".qz-left")
+                                assert highlighted == [asked], where
                 page.close()
         finally:
             browser.close()

@@ -169,8 +169,19 @@ def _template_text(name: str) -> str:
 
 @cache
 def card_css() -> str:
-    """The stylesheet every quizgen note type uses."""
-    return _template_text("card.css")
+    """The stylesheet every quizgen note type uses.
+
+    After templates/anki/card.css come the rules that highlight, on the back of matching
+    card N, row N of the table of all pairs (one rule per card template).
+    """
+    rows = ",\n".join(
+        f".qz-ask-{n} .qz-pairs tr:nth-child({n}) td" for n in range(1, MAX_MATCHING_PAIRS + 1)
+    )
+    highlight = (
+        "\n/* Matching: the pair this card asks, in the table of all pairs */\n"
+        f"{rows} {{\n  background: var(--qz-right-bg);\n  font-weight: 600;\n}}\n"
+    )
+    return _template_text("card.css") + highlight
 
 
 def card_templates(note_type: NoteType) -> list[dict[str, str]]:
