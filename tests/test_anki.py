@@ -22,6 +22,8 @@ from anki_helpers import (
     open_collection,
     write_image,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quizgen.bank.load import load_banks
 from quizgen.bank.model import QuizgenError
@@ -781,3 +783,21 @@ def test_choices_keep_bank_order_when_shuffle_is_false(write_bank, tmp_path):
     assert sorted(mixed) == sorted(choices) and mixed != choices
     assert "Answer: C" in visible_text(cards_of_bank(col, "order", "kept").answer())
     col.close()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab <>&\"'*`[]\\()\n{}:c1s/=")), max_size=40))
+def test_any_bank_text_becomes_inert_field_html(text):
+    from quizgen.outputs.anki import field_html
+
+    markup = field_html(text)
+    tags = set(re.findall(r"<(/?[a-zA-Z]+)", markup))
+    assert tags <= {"strong", "/strong", "em", "/em", "code", "/code", "br", "span", "/span"}
+    assert "[" not in markup  # no [sound:], [latex], [$] for Anki to act on
+    assert not re.search(r"\\[()\[\]]", markup)  # no MathJax opener left whole
+    assert all(span == '<span class="qz-nomath">' for span in re.findall(r"<span[^>]*>", markup))
+    # What a reader sees is the text itself, less the Markdown markers.
+    seen = html.unescape(re.sub(r"<br>", "\n", re.sub(r"<(?!br>)[^>]+>", "", markup)))
+    assert seen.replace("*", "").replace("`", "") == text.strip("\n").replace("\r\n", "\n").replace(
+        "*", ""
+    ).replace("`", "")
