@@ -570,8 +570,10 @@ def test_output_is_atomic_and_unwritable_paths_are_clear_errors(bank_path, tmp_p
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".deck.apkg")] == []
     with pytest.raises(QuizgenError, match="it is a folder"):
         write_apkg(banks, tmp_path)
-    with pytest.raises(QuizgenError, match=r"cannot write .*bank\.yaml/x\.apkg"):
+    with pytest.raises(QuizgenError, match=r"bank\.yaml/x\.apkg: .*bank\.yaml is a file, not a"):
         write_apkg(banks, bank_path / "x.apkg")
+    with pytest.raises(QuizgenError, match=r"bank\.yaml is a file, not a folder"):
+        write_apkg(banks, bank_path / "sub" / "x.apkg")
 
 
 # --------------------------------------------------------------------------- command line

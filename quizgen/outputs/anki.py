@@ -656,6 +656,14 @@ def _write_package(
 ) -> None:
     import genanki
 
+    for parent in output.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise QuizgenError(
+                    f"cannot write {output}: {parent} is a file, not a folder",
+                    location=Location(str(output)),
+                )
+            break
     with tempfile.TemporaryDirectory(prefix="quizgen-anki-") as folder:
         # genanki stores each media file under its base name, so give each its media name.
         files = []
