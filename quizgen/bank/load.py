@@ -10,17 +10,28 @@ just the first, and reported with its file, line and column.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import gc
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.composer import Composer
-from yaml.events import CollectionEndEvent, CollectionStartEvent
+from yaml.composer import ComposerError
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .model import (
@@ -44,26 +55,6 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 LIBYAML = _Parser.__name__.startswith("C")
 
 
-class _YamlLoader(_Parser):  # type: ignore[misc,valid-type]
-    """The parser above with PyYAML's Python composer, whatever the parser.
-
-    libyaml's own composer recurses in C and crashes the interpreter on deeply
-    nested input (``[[[[...`` a few thousand levels); the Python one raises
-    RecursionError instead, which the loader reports. It is no slower.
-    """
-
-    get_single_node = Composer.get_single_node
-    compose_document = Composer.compose_document
-    compose_node = Composer.compose_node
-    compose_scalar_node = Composer.compose_scalar_node
-    compose_sequence_node = Composer.compose_sequence_node
-    compose_mapping_node = Composer.compose_mapping_node
-
-    def __init__(self, stream: str):
-        super().__init__(stream)
-        self.anchors: dict[str, Node] = {}
-
-
 # Used only to read the value of int and float scalars; nothing else is ever constructed.
 _SCALARS = yaml.constructor.SafeConstructor()
 
@@ -81,8 +72,8 @@ STANDARD_TAGS |= {_TAG + "set", _TAG + "omap", _TAG + "pairs"}
 # Expanded size allowed for a document, as a multiple of its distinct nodes (aliases re-use nodes).
 ALIAS_EXPANSION_FACTOR = 10
 ALIAS_EXPANSION_FLOOR = 100_000
-# Python's recursion limit stops the composer a few hundred levels deep; the message says this.
-SHOWN_NESTING = 200
+# Deepest nesting of lists and mappings read (a bank needs five or six levels).
+MAX_NESTING = 200
 
 BANK_KEYS = ("id", "title", "description", "sources", "questions")
 SOURCE_KEYS = ("path", "title")
@@ -109,6 +100,24 @@ TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "ordering": ("items",),
 }
 ALL_QUESTION_KEYS = tuple(dict.fromkeys(COMMON_KEYS + sum(TYPE_KEYS.values(), ())))
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while a bank's many small objects are built.
+
+    Loading allocates hundreds of thousands of objects (YAML nodes, model objects,
+    strings) that all stay alive; with the collector on, its passes walk them again and
+    again, which nearly doubles the time of a large bank. Reference counting still frees
+    what is dropped, and the collector resumes afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def bank_files(paths: list[Path]) -> list[Path]:
@@ -231,9 +240,10 @@ class _BankParser:
             return None
 
     def _compose(self, text: str) -> Node | None:
-        loader = _YamlLoader(text)
+        loader = None
         try:
-            node = loader.get_single_node()
+            loader = _Parser(text)  # the pure-Python reader checks the characters here
+            node = _compose_document(loader)
         except yaml.reader.ReaderError as exc:  # a character YAML does not allow
             position = exc.position
             if exc.encoding != "unicode":  # libyaml counts UTF-8 bytes, not characters
@@ -264,15 +274,9 @@ class _BankParser:
         except yaml.YAMLError as exc:
             self.error(Location(self.file), f"invalid YAML: {exc}")
             return None
-        except RecursionError:
-            self.error(
-                self._collection_deeper_than(text, SHOWN_NESTING),
-                f"invalid YAML: lists and mappings nested more than {SHOWN_NESTING} levels "
-                "deep; a bank needs only a few",
-            )
-            return None
         finally:
-            loader.dispose()
+            if loader is not None:
+                loader.dispose()
         if node is None:
             self.error(
                 Location(self.file, 1, 1), "the file is empty; a bank needs id, title and questions"
@@ -281,25 +285,6 @@ class _BankParser:
         if not self._tags_are_standard(node, text):
             return None
         return node
-
-    def _collection_deeper_than(self, text: str, limit: int) -> Location:
-        """Where the first list or mapping nested deeper than ``limit`` starts."""
-        loader = _YamlLoader(text)
-        depth = 0
-        try:  # stops early: libyaml's parser slows down quadratically with depth
-            while (event := loader.get_event()) is not None:
-                if isinstance(event, CollectionStartEvent):
-                    depth += 1
-                    if depth > limit:
-                        mark = event.start_mark
-                        return Location(self.file, mark.line + 1, mark.column + 1)
-                elif isinstance(event, CollectionEndEvent):
-                    depth -= 1
-        except yaml.YAMLError:
-            pass
-        finally:
-            loader.dispose()
-        return Location(self.file, 1, 1)
 
     def _tags_are_standard(self, root: Node, text: str) -> bool:
         """Refuse non-standard tags and alias bombs, in one pass over the distinct nodes."""
@@ -931,6 +916,99 @@ class _QuestionKeys(tuple):
         self = super().__new__(cls, allowed)
         self.qtype = qtype
         return self
+
+
+def _compose_document(loader: Any) -> Node | None:
+    """The node graph of the one YAML document ``loader`` parses (None if there is none).
+
+    PyYAML's composers (libyaml's in C, the Python one) recurse once per level of
+    nesting: libyaml's crashes the interpreter on ``[[[[...`` some thousands deep.
+    This one keeps its own stack and refuses more than MAX_NESTING levels; it
+    builds the same nodes with the same tags and marks.
+    """
+    get = loader.get_event
+    resolve = loader.resolve
+    plain_tags: dict[str, str] = {}  # a bank repeats its keys: resolve each plain scalar once
+    get()  # StreamStartEvent
+    start = get()
+    if isinstance(start, StreamEndEvent):
+        return None
+    anchors: dict[str, Node] = {}
+    open_nodes: list[Node] = []  # the collections being read, outermost first
+    keys: list[Node | None] = []  # per open mapping: a key waiting for its value
+    root: Node | None = None
+    while True:
+        event = get()
+        kind = event.__class__
+        if kind is ScalarEvent:
+            tag, value = event.tag, event.value
+            if tag is None or tag == "!":
+                if event.implicit[0]:  # plain: the tag depends on the value alone
+                    tag = plain_tags.get(value)
+                    if tag is None:
+                        tag = plain_tags[value] = resolve(ScalarNode, value, event.implicit)
+                else:
+                    tag = resolve(ScalarNode, value, event.implicit)
+            node: Node = ScalarNode(tag, value, event.start_mark, event.end_mark, style=event.style)
+            anchor = event.anchor
+        elif kind is AliasEvent:
+            if event.anchor not in anchors:
+                message = f"found undefined alias {event.anchor!r}"
+                raise ComposerError(None, None, message, event.start_mark)
+            node = anchors[event.anchor]
+            anchor = None
+        elif kind is SequenceStartEvent or kind is MappingStartEvent:
+            cls = SequenceNode if kind is SequenceStartEvent else MappingNode
+            tag = event.tag
+            if tag is None or tag == "!":
+                tag = resolve(cls, None, event.implicit)
+            node = cls(tag, [], event.start_mark, None, flow_style=event.flow_style)
+            anchor = event.anchor
+            if len(open_nodes) >= MAX_NESTING:
+                message = (
+                    f"lists and mappings nested more than {MAX_NESTING} levels deep; "
+                    "a bank needs only a few"
+                )
+                raise ComposerError(None, None, message, event.start_mark)
+        elif kind is SequenceEndEvent or kind is MappingEndEvent:
+            node = open_nodes.pop()
+            keys.pop()
+            node.end_mark = event.end_mark
+            anchor = None
+        elif kind is DocumentEndEvent:
+            break
+        else:  # pragma: no cover - the parser sends nothing else inside a document
+            raise ComposerError(None, None, f"unexpected {kind.__name__}", event.start_mark)
+        if anchor is not None:
+            if anchor in anchors:
+                first = anchors[anchor].start_mark
+                context = f"found duplicate anchor {anchor!r}; first occurrence"
+                raise ComposerError(context, first, "second occurrence", event.start_mark)
+            anchors[anchor] = node
+        if kind is SequenceStartEvent or kind is MappingStartEvent:
+            open_nodes.append(node)
+            keys.append(None)
+            continue
+        if not open_nodes:
+            root = node
+            continue
+        parent = open_nodes[-1]
+        if isinstance(parent, SequenceNode):
+            parent.value.append(node)
+        elif keys[-1] is None:
+            keys[-1] = node
+        else:
+            parent.value.append((keys[-1], node))
+            keys[-1] = None
+    end = get()
+    if not isinstance(end, StreamEndEvent):
+        raise ComposerError(
+            "expected a single document in the stream",
+            start.start_mark,
+            "but found another document",
+            end.start_mark,
+        )
+    return root
 
 
 def _resolved(folder: Path, name: str) -> Path | None:
