@@ -1237,3 +1237,32 @@ def test_a_file_named_twice_is_read_once(bank):
     report = check_paths(paths)
     assert report.problems == []
     assert [b.id for b in report.banks] == ["quiz", "b"]
+
+
+# -- without libyaml --------------------------------------------------------------------------
+
+FALLBACK_CASES = {
+    "all-types": ALL_TYPES,
+    "bad-answer": one_question("{id: q, type: true_false, prompt: P, answer: maybe}"),
+    "control-character": "id: quiz\ntitle: 'Caf\u00e9 \u20ac \x1b'\n",
+    "python-tag": "id: !!python/object/apply:os.system ['touch MARKER']\n",
+    "alias-bomb": billion_laughs(),
+    "recursive-alias": "id: &a [*a]\n",
+    "deep-nesting": "id: " + "[" * 5000 + "]" * 5000 + "\n",
+    "two-documents": "id: a\n---\nid: b\n",
+    "duplicate-anchor": "id: &a x\ntitle: &a y\n",
+    "undefined-alias": "id: *nowhere\n",
+}
+
+
+@pytest.mark.parametrize("name", FALLBACK_CASES)
+def test_the_pure_python_parser_gives_the_same_problems(bank, monkeypatch, name):
+    import yaml
+
+    import quizgen.bank.load as load
+
+    path = bank(FALLBACK_CASES[name])
+    with_libyaml = errors(path)
+    monkeypatch.setattr(load, "_Parser", yaml.SafeLoader)
+    assert errors(path) == with_libyaml
+    assert not Path("MARKER").exists()

@@ -304,3 +304,64 @@ def test_values_written_by_pyyaml_read_back_as_pyyaml_reads_them(folder, data, u
     assert (num.answer, num.tolerance) == (given_num["answer"], given_num["tolerance"])
     assert mt.pairs == tuple(tuple(pair) for pair in given_mt["pairs"])
     assert order.items == tuple(given_order["items"])
+
+
+# -- the loader's own composer builds what PyYAML's composer builds ---------------------------
+
+
+def node_shape(node, seen=None):
+    """A comparable picture of a node graph: kinds, tags, values, marks; aliases as back-references."""
+    seen = {} if seen is None else seen
+    if id(node) in seen:
+        return ("alias", seen[id(node)])
+    seen[id(node)] = len(seen)
+    mark = (node.start_mark.line, node.start_mark.column)
+    if isinstance(node, yaml.ScalarNode):
+        return ("scalar", node.tag, node.value, node.style, mark)
+    if isinstance(node, yaml.SequenceNode):
+        return ("seq", node.tag, mark, [node_shape(n, seen) for n in node.value])
+    return (
+        "map",
+        node.tag,
+        mark,
+        [(node_shape(k, seen), node_shape(v, seen)) for k, v in node.value],
+    )
+
+
+def composed(parser, text):
+    """(True, shape) or (False, error class name) for composing ``text`` with ``parser``."""
+    from quizgen.bank.load import _compose_document
+
+    try:
+        loader = parser(text)
+        try:
+            node = _compose_document(loader)
+        finally:
+            loader.dispose()
+        return True, None if node is None else node_shape(node)
+    except yaml.YAMLError as exc:
+        return False, type(exc).__name__
+
+
+def pyyaml_composed(parser, text):
+    try:
+        node = yaml.compose(text, Loader=parser)
+        return True, None if node is None else node_shape(node)
+    except yaml.YAMLError as exc:
+        return False, type(exc).__name__
+
+
+PARSERS = [yaml.SafeLoader] + ([yaml.CSafeLoader] if hasattr(yaml, "CSafeLoader") else [])
+
+
+@pytest.mark.parametrize("parser", PARSERS, ids=lambda p: p.__name__)
+def test_the_composer_builds_what_pyyaml_builds_for_a_real_bank(parser):
+    assert composed(parser, VALID) == pyyaml_composed(parser, VALID)
+    assert composed(parser, VALID)[1] is not None
+
+
+@pytest.mark.parametrize("parser", PARSERS, ids=lambda p: p.__name__)
+@PROPERTY_SETTINGS
+@given(text=st.one_of(st.text(alphabet=YAML_CHARS, max_size=120), damaged_bank()))
+def test_the_composer_builds_what_pyyaml_builds(parser, text):
+    assert composed(parser, text) == pyyaml_composed(parser, text)
