@@ -21,6 +21,12 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     """
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
+    blocking = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if blocking is not None and not blocking.is_dir():
+        raise QuizgenError(
+            f"cannot write {target}: {blocking} is a file, not a folder",
+            location=Location(str(target)),
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if target.is_dir():

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import bank_files, parse_bank
+from .load import bank_files, collector_paused, parse_bank
 from .model import Bank, Problem, QuizgenError
 from .provenance import closest_passage, normalize, normalized_document, quote_occurs
 
@@ -44,12 +44,13 @@ def check_paths(paths: Iterable[Path]) -> CheckReport:
     """
     files = bank_files(list(paths))
     report = CheckReport(files=files)
-    for path in files:
-        bank, problems = parse_bank(path)
-        report.problems.extend(problems)
-        if bank is not None:
-            report.banks.append(bank)
-    report.problems.extend(check_banks(report.banks))
+    with collector_paused():
+        for path in files:
+            bank, problems = parse_bank(path)
+            report.problems.extend(problems)
+            if bank is not None:
+                report.banks.append(bank)
+        report.problems.extend(check_banks(report.banks))
     # A merged (<<: *anchor) mapping is read once per use; report each problem once.
     report.problems = list(dict.fromkeys(report.problems))
     report.problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.column))

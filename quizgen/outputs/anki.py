@@ -15,20 +15,19 @@ what a user does then. genanki is imported inside the functions that use it.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import html
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..bank.load import collector_paused
 from ..bank.model import (
     Bank,
     Cloze,
@@ -545,7 +544,7 @@ def write_apkg(
     modification time, for tests; leave it None for real builds (the build time), since
     Anki only updates notes on re-import when the package's copy is newer.
     """
-    with _collector_paused():
+    with collector_paused():
         return _write_apkg(banks, Path(output), criteria or Criteria(), timestamp)
 
 
@@ -559,26 +558,8 @@ def build_apkg(
     """
     from ..bank.load import load_banks
 
-    with _collector_paused():
+    with collector_paused():
         return write_apkg(load_banks(list(paths)), output, criteria)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while notes are built.
-
-    A build allocates hundreds of thousands of small objects (YAML nodes, model objects,
-    strings, genanki notes) that live until the package is written; with the collector on,
-    its passes walk all of them again and again, which doubles the time of a large build.
-    Reference counting still frees what is dropped; the collector resumes after.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _write_apkg(
@@ -656,14 +637,6 @@ def _write_package(
 ) -> None:
     import genanki
 
-    for parent in output.parents:
-        if parent.exists():
-            if not parent.is_dir():
-                raise QuizgenError(
-                    f"cannot write {output}: {parent} is a file, not a folder",
-                    location=Location(str(output)),
-                )
-            break
     with tempfile.TemporaryDirectory(prefix="quizgen-anki-") as folder:
         # genanki stores each media file under its base name, so give each its media name.
         files = []
