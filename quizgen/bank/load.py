@@ -130,7 +130,9 @@ def bank_files(paths: list[Path]) -> list[Path]:
                 p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
             )
             if not found:
-                raise QuizgenError(f"no *.yaml or *.yml bank files in folder {path}")
+                raise QuizgenError(
+                    f"no *.yaml or *.yml bank files in folder {path}", location=Location(str(path))
+                )
             files.extend(found)
         elif path.exists():
             files.append(path)
