@@ -133,9 +133,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
     from .bank.check import check_paths
     from .resources import default_bank_paths
 
-    report = check_paths(list(paths) or default_bank_paths())
-    failed = bool(report.errors or (strict and report.warnings))
-    if output_format == "json":
+    def as_json(problems: list[Any]) -> str:
         rows = [
             {
                 "file": p.location.file,
@@ -145,9 +143,20 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
                 "message": p.message,
                 "question": p.question,
             }
-            for p in report.problems
+            for p in problems
         ]
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return json.dumps(rows, indent=2, ensure_ascii=False)
+
+    try:
+        report = check_paths(list(paths) or default_bank_paths())
+    except QuizgenError as exc:  # nothing to read, e.g. a folder without banks
+        if output_format != "json":
+            raise
+        click.echo(as_json(exc.problems))  # editors and CI still get a list
+        sys.exit(EXIT_INVALID)
+    failed = bool(report.errors or (strict and report.warnings))
+    if output_format == "json":
+        click.echo(as_json(report.problems))
     else:
         for problem in report.problems:
             click.echo(str(problem))
