@@ -475,3 +475,21 @@ def test_check_output_never_carries_control_characters_from_the_bank(folder):
     assert json.loads(as_json.output)[0]["message"] == (
         "answer '\x1b[2J\x1b]0;pwned\x07\nx' is not one of the choices"
     )
+
+
+def test_json_format_when_there_is_nothing_to_read_is_still_a_list(folder):
+    Path("empty").mkdir()
+    result = run_check("empty", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.output) == [
+        {
+            "file": "empty",
+            "line": 0,
+            "column": 0,
+            "severity": "error",
+            "message": "no *.yaml or *.yml bank files in folder empty",
+            "question": None,
+        }
+    ]
+    text = run_check("empty")
+    assert text.output == "empty: error: no *.yaml or *.yml bank files in folder empty\n"
