@@ -44,13 +44,16 @@ def check_paths(paths: Iterable[Path]) -> CheckReport:
     """
     files = bank_files(list(paths))
     report = CheckReport(files=files)
+    partial: set[Path] = set()  # banks read without the questions that had errors
     with collector_paused():
         for path in files:
             bank, problems = parse_bank(path)
             report.problems.extend(problems)
             if bank is not None:
                 report.banks.append(bank)
-        report.problems.extend(check_banks(report.banks))
+                if any(p.severity == "error" for p in problems):
+                    partial.add(bank.path)
+        report.problems.extend(_check_banks(report.banks, partial))
     # A merged (<<: *anchor) mapping is read once per use; report each problem once.
     report.problems = list(dict.fromkeys(report.problems))
     report.problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.column))
@@ -59,6 +62,10 @@ def check_paths(paths: Iterable[Path]) -> CheckReport:
 
 def check_banks(banks: list[Bank]) -> list[Problem]:
     """Problems across the loaded banks: bank ids, sources, quotes, duplicates, missing sources."""
+    return _check_banks(banks, set())
+
+
+def _check_banks(banks: list[Bank], partial: set[Path]) -> list[Problem]:
     problems: list[Problem] = []
     first_with_id: dict[str, Bank] = {}
     for bank in banks:
@@ -73,11 +80,12 @@ def check_banks(banks: list[Bank]) -> list[Problem]:
                 )
             )
         first_with_id.setdefault(bank.id, bank)
-        problems.extend(_check_bank(bank))
+        problems.extend(_check_bank(bank, complete=bank.path not in partial))
     return problems
 
 
-def _check_bank(bank: Bank) -> list[Problem]:
+def _check_bank(bank: Bank, *, complete: bool = True) -> list[Problem]:
+    """The rules within one bank; ``complete`` is false when questions with errors were left out."""
     problems: list[Problem] = []
     documents: dict[str, str | None] = {}
     for source in bank.sources.values():
@@ -120,7 +128,8 @@ def _check_bank(bank: Bank) -> list[Problem]:
             else:
                 prompts[key] = q.id
     for source in bank.sources.values():
-        if source.id not in used:
+        # A question left out for its errors may cite the source: say nothing then.
+        if complete and source.id not in used:
             message = f"source '{source.id}' is declared but no question cites it"
             problems.append(Problem(source.location, "warning", message))
     return problems
