@@ -1266,3 +1266,22 @@ def test_the_pure_python_parser_gives_the_same_problems(bank, monkeypatch, name)
     monkeypatch.setattr(load, "_Parser", yaml.SafeLoader)
     assert errors(path) == with_libyaml
     assert not Path("MARKER").exists()
+
+
+def test_a_source_cited_only_by_a_question_with_errors_is_not_called_unused(bank):
+    text = one_question(
+        "{id: q, type: true_false, prompt: P, answer: maybe, "
+        'source: {doc: sco-2025, quote: "Energy and fuel supply"}}'
+    )
+    path = bank(text)
+    assert errors(path) == [
+        f"bank.yaml:{pos(text, 'maybe')}: error: question 'q': answer must be true or false, not text"
+    ]
+    assert warnings(path) == []
+    bank(text.replace("maybe", "true"))
+    assert report_of(path).problems == []
+    bank(text.replace("maybe", "true").replace(", source: {doc", "}  # {doc"))
+    assert warnings(path) == [
+        "bank.yaml:4:13: warning: source 'sco-2025' is declared but no question cites it",
+        "bank.yaml:6:5: warning: question 'q': no source: cite the passage it comes from",
+    ]
