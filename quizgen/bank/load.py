@@ -126,8 +126,11 @@ def bank_files(paths: list[Path]) -> list[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
+            # As the shell's *.yaml: hidden files (macOS ._x.yaml, editor .#x.yaml) are not banks.
             found = sorted(
-                p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
+                p
+                for p in path.iterdir()
+                if p.suffix in (".yaml", ".yml") and not p.name.startswith(".") and p.is_file()
             )
             if not found:
                 raise QuizgenError(
