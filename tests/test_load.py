@@ -1285,3 +1285,15 @@ def test_a_source_cited_only_by_a_question_with_errors_is_not_called_unused(bank
         "bank.yaml:4:13: warning: source 'sco-2025' is declared but no question cites it",
         "bank.yaml:6:5: warning: question 'q': no source: cite the passage it comes from",
     ]
+
+
+def test_hidden_files_in_a_folder_are_not_banks(bank):
+    bank(in_folder(one_question(VALID_QUESTION)), "banks/a.yaml")
+    Path("banks/._a.yaml").write_bytes(b"\x00\x05\x16\x07Mac OS X resource fork\xff")
+    Path("banks/.draft.yml").write_text("id: [unfinished")
+    assert bank_files([Path("banks")]) == [Path("banks/a.yaml")]
+    assert check_paths([Path("banks")]).problems == []
+    # Named on its own, a hidden file is read like any other.
+    assert errors(Path("banks/.draft.yml")) == [
+        "banks/.draft.yml:2:1: error: invalid YAML: did not find expected ',' or ']'"
+    ]
