@@ -89,3 +89,10 @@ def to_terminal(text: str | None, *, color: bool) -> str:
         piece = _ITALIC.sub("\x1b[3m\\1\x1b[23m", piece)
         out.append(piece)
     return "".join(out)
+
+
+def format_number(value: float) -> str:
+    """A number as a person writes it: ``2`` not ``2.0``, ``0.2`` not ``0.19999999999999998``."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return f"{value:.12g}"

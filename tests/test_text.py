@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizgen.text import to_html, to_plain, to_terminal
+from quizgen.text import format_number, to_html, to_plain, to_terminal
 
 
 class _Tags(HTMLParser):
@@ -210,3 +210,11 @@ def test_terminal_output_holds_no_control_character_but_its_own_styles(text):
     assert all(ch in "\n\t" or not (ord(ch) < 32 or 127 <= ord(ch) < 160) for ch in out)
     plain = to_terminal(text, color=False)
     assert all(ch in "\n\t" or not (ord(ch) < 32 or 127 <= ord(ch) < 160) for ch in plain)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(2.0, "2"), (10, "10"), (0.1 + 0.2, "0.3"), (9.5, "9.5"), (-3.25, "-3.25"), (1e20, "1e+20")],
+)
+def test_format_number_writes_numbers_as_a_person_would(value: float, shown: str) -> None:
+    assert format_number(value) == shown

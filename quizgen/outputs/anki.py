@@ -45,7 +45,7 @@ from ..bank.model import (
 from ..bank.select import Criteria, select
 from ..fileio import atomic_path
 from ..resources import templates_dir
-from ..text import to_html, to_plain
+from ..text import format_number, to_html, to_plain
 
 if TYPE_CHECKING:
     import genanki
@@ -308,16 +308,6 @@ def _tags(tags: tuple[str, ...], difficulty: str | None, topic: str | None) -> t
     if topic and tag_slug(topic):
         out.append(f"topic::{tag_slug(topic)}")
     return tuple(dict.fromkeys(out))
-
-
-def format_number(value: float) -> str:
-    """A number as a person writes it: ``42``, ``0.5``, ``-3.25`` (no ``.0``, no exponent)."""
-    if float(value).is_integer():
-        return str(int(value))
-    text = repr(float(value))
-    if "e" in text:
-        text = f"{value:.15f}".rstrip("0").rstrip(".")
-    return text
 
 
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"

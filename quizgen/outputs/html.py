@@ -41,7 +41,7 @@ from ..bank.model import (
 from ..bank.select import choice_order, shuffled
 from ..fileio import write_text_atomic
 from ..resources import templates_dir
-from ..text import to_html
+from ..text import format_number, to_html
 
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[str, ...] = ("a4", "letter")
@@ -232,13 +232,6 @@ def version_letter(index: int) -> str:
 
 
 # -- formatting ------------------------------------------------------------------------
-
-
-def format_number(value: float) -> str:
-    """A number as a teacher writes it: ``2`` not ``2.0``, ``0.1`` not ``0.1000000001``."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return f"{value:.12g}"
 
 
 def points_label(points: float) -> str:

@@ -36,6 +36,7 @@ from ..bank.model import (
     TrueFalse,
 )
 from ..bank.select import choice_order, shuffled
+from ..text import format_number
 
 Outcome = Literal["right", "typo", "wrong"]
 
@@ -249,13 +250,6 @@ def parse_number(text: str) -> float | None:
     if value is None or math.isnan(value) or math.isinf(value):
         return None
     return -value if m.group("sign") and m.group("sign") in _MINUS else value
-
-
-def format_number(value: float) -> str:
-    """A number as a person writes it: no ``.0`` on whole numbers."""
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return f"{value:g}" if abs(value) >= 1e15 else repr(value)
 
 
 def numeric_answer_text(question: Numeric) -> str:
