@@ -12,6 +12,7 @@ This is the only module that imports click, and the one place where the core's
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -603,3 +604,12 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("\nInterrupted.", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except Exception as exc:  # a bug: say so plainly; QUIZGEN_DEBUG=1 shows the traceback
+        if os.environ.get("QUIZGEN_DEBUG"):
+            raise
+        click.echo(
+            f"quizgen: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in quizgen; run again with QUIZGEN_DEBUG=1 for the details.",
+            err=True,
+        )
+        sys.exit(EXIT_INVALID)
