@@ -58,7 +58,7 @@ def plan_build(paths: list[Path], options: BuildOptions) -> tuple[list[Bank], li
     steps: list[BuildStep] = []
     for bank in report.banks:
         steps.append(BuildStep(f"{bank.id}: Anki package", _anki_step(bank, options)))
-        what = "printable quiz, key and PDFs" if options.pdf else "printable quiz and key"
+        what = "quiz, key and PDFs" if options.pdf else "quiz and key"
         steps.append(BuildStep(f"{bank.id}: {what}", _html_step(bank, options)))
     if options.pdf:
         from .outputs.pdf import find_browser

@@ -560,6 +560,7 @@ def build(
         with click.progressbar(
             steps,
             label="Building",
+            width=24,
             file=sys.stderr,
             item_show_func=lambda step: step.label if step else "",
         ) as bar:

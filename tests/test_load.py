@@ -1297,3 +1297,21 @@ def test_hidden_files_in_a_folder_are_not_banks(bank):
     assert errors(Path("banks/.draft.yml")) == [
         "banks/.draft.yml:2:1: error: invalid YAML: did not find expected ',' or ']'"
     ]
+
+
+def test_a_misspelt_key_of_another_type_is_suggested_with_a_warning_that_it_does_not_apply(
+    write_bank,
+):
+    path = write_bank(
+        """\
+        id: x
+        title: X
+        questions:
+          - {id: a, type: short_answer, prompt: p, answer: q, choises: [a]}
+        """
+    )
+    _, problems = parse_bank(path)
+    assert [str(p) for p in problems] == [
+        f"{path}:4:55: error: question 'a': unknown key 'choises' "
+        "(did you mean 'choices'? It is not a key of short_answer questions)"
+    ]

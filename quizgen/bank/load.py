@@ -378,7 +378,11 @@ class _BankParser:
                 if qtype in TYPE_KEYS and key in ALL_QUESTION_KEYS:
                     self.error(key_node, f"key '{key}' does not apply to a {qtype} question")
                 else:
-                    self.error(key_node, f"unknown key '{key}'{did_you_mean(key, allowed)}")
+                    hint = did_you_mean(key, allowed)
+                    if not hint and qtype in TYPE_KEYS:  # a misspelt key of another type
+                        other = did_you_mean(key, ALL_QUESTION_KEYS)
+                        hint = other and f"{other[:-1]} It is not a key of {qtype} questions)"
+                    self.error(key_node, f"unknown key '{key}'{hint}")
                 continue
             out[key] = value_node
         for merged in merges:  # YAML merge keys (<<: *defaults): explicit keys win
