@@ -85,6 +85,30 @@ def selection_options(func: F) -> F:
     return func
 
 
+def output_file_option(default: str, help_text: str) -> Callable[[F], F]:
+    """``-o/--output FILE`` with a default file name."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path(default),
+        show_default=True,
+        help=help_text,
+    )
+
+
+def printing_options(func: F) -> F:
+    """``--pdf`` and ``--browser``: print pages to PDF with a Chrome/Chromium."""
+    func = click.option(
+        "--browser",
+        metavar="PATH",
+        help="The Chrome/Chromium for --pdf (default: $QUIZGEN_BROWSER, else one on PATH).",
+    )(func)
+    return click.option(
+        "--pdf", is_flag=True, help="Also print each quiz and key to PDF with Chrome/Chromium."
+    )(func)
+
+
 def load_banks_or_default(paths: tuple[Path, ...]) -> list[Any]:
     """Load the banks named on the command line, or the default ones (see resources)."""
     from .bank.load import load_banks
@@ -208,14 +232,7 @@ def _check_summary(report: Any, failed: bool) -> str:
 
 @cli.command("html")
 @bank_paths_argument
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("quiz.html"),
-    show_default=True,
-    help="The student page; the key goes beside it as NAME-key.html.",
-)
+@output_file_option("quiz.html", "The student page; the key goes beside it as NAME-key.html.")
 @click.option("--count", type=click.IntRange(min=1), metavar="N", help="Use at most N questions.")
 @selection_options
 @click.option("--seed", metavar="S", help="Make the selection and every shuffle reproducible.")
@@ -238,12 +255,7 @@ def _check_summary(report: Any, failed: bool) -> str:
     help="Paper size for printing.",
 )
 @click.option("--title", help="The heading (default: the bank's title).")
-@click.option("--pdf", is_flag=True, help="Also print each page to PDF with Chrome/Chromium.")
-@click.option(
-    "--browser",
-    metavar="PATH",
-    help="The Chrome/Chromium to print with (default: $QUIZGEN_BROWSER, else one on PATH).",
-)
+@printing_options
 @click.option(
     "--template-dir",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -319,14 +331,7 @@ def html(
 
 @cli.command("anki")
 @bank_paths_argument
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("quizgen.apkg"),
-    show_default=True,
-    help="The Anki package to write (.apkg).",
-)
+@output_file_option("quizgen.apkg", "The Anki package to write (.apkg).")
 @selection_options
 @report_errors
 def anki(
@@ -516,9 +521,7 @@ def stats(paths: tuple[Path, ...], state_file: Path | None) -> None:
     show_default=True,
     help="The folder to write into (created if missing).",
 )
-@click.option(
-    "--pdf", is_flag=True, help="Also print each quiz and key to PDF with Chrome/Chromium."
-)
+@printing_options
 @click.option(
     "--versions",
     type=click.IntRange(min=1),
@@ -526,11 +529,6 @@ def stats(paths: tuple[Path, ...], state_file: Path | None) -> None:
     help="Write N shuffled versions (A, B, ... Z, AA, ...) of each quiz.",
 )
 @click.option("--seed", help="Seed for the quizzes' shuffles (default: the bank id).")
-@click.option(
-    "--browser",
-    metavar="PATH",
-    help="The Chrome/Chromium for --pdf (default: $QUIZGEN_BROWSER, else one on PATH).",
-)
 @report_errors
 def build(
     paths: tuple[Path, ...],
