@@ -47,7 +47,7 @@ class BuildOptions:
     browser: str | None = None
 
 
-def plan_build(paths: list[Path], options: BuildOptions) -> tuple[list[Bank], list[BuildStep]]:
+def plan_build(paths: list[Path], options: BuildOptions) -> list[BuildStep]:
     """Check the banks under ``paths`` and plan the steps that write every output.
 
     Raises QuizgenError with every error when a bank is invalid; then nothing is written.
@@ -64,7 +64,7 @@ def plan_build(paths: list[Path], options: BuildOptions) -> tuple[list[Bank], li
         from .outputs.pdf import find_browser
 
         find_browser(options.browser)  # no browser: say so before writing anything
-    return report.banks, steps
+    return steps
 
 
 def _anki_step(bank: Bank, options: BuildOptions) -> Callable[[], list[WrittenFile]]:

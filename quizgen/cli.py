@@ -21,25 +21,15 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .bank.model import QuizgenError
+from .bank.model import QUESTION_TYPES, QuizgenError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK = 0
 EXIT_INVALID = 1
-EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
-QUESTION_TYPE_NAMES = (
-    "multiple_choice",
-    "multiple_answer",
-    "true_false",
-    "short_answer",
-    "numeric",
-    "cloze",
-    "matching",
-    "ordering",
-)
+QUESTION_TYPE_NAMES = tuple(QUESTION_TYPES)
 
 
 def report_errors(func: F) -> F:
@@ -109,12 +99,18 @@ def printing_options(func: F) -> F:
     )(func)
 
 
-def load_banks_or_default(paths: tuple[Path, ...]) -> list[Any]:
-    """Load the banks named on the command line, or the default ones (see resources)."""
-    from .bank.load import load_banks
+def paths_or_default(paths: tuple[Path, ...]) -> list[Path]:
+    """The bank paths named on the command line, or the default ones (see resources)."""
     from .resources import default_bank_paths
 
-    return load_banks(list(paths) or default_bank_paths())
+    return list(paths) or default_bank_paths()
+
+
+def load_banks_or_default(paths: tuple[Path, ...]) -> list[Any]:
+    """Load the banks named on the command line, or the default ones."""
+    from .bank.load import load_banks
+
+    return load_banks(paths_or_default(paths))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -156,7 +152,6 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
     import json
 
     from .bank.check import check_paths
-    from .resources import default_bank_paths
 
     def as_json(problems: list[Any]) -> str:
         rows = [
@@ -173,7 +168,7 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
         return json.dumps(rows, indent=2, ensure_ascii=False)
 
     try:
-        report = check_paths(list(paths) or default_bank_paths())
+        report = check_paths(paths_or_default(paths))
     except QuizgenError as exc:  # nothing to read, e.g. a folder without banks
         if output_format != "json":
             raise
@@ -353,10 +348,9 @@ def anki(
     """
     from .bank.select import Criteria
     from .outputs.anki import build_apkg
-    from .resources import default_bank_paths
 
     criteria = Criteria(tags=tags, topics=topics, types=types)
-    summary = build_apkg(list(paths) or default_bank_paths(), output, criteria)
+    summary = build_apkg(paths_or_default(paths), output, criteria)
     click.echo(str(summary.path))
     by_type = ", ".join(f"{name} {count}" for name, count in summary.notes_by_type.items())
     click.echo(
@@ -552,7 +546,7 @@ def build(
     from .build import BuildOptions, plan_build
 
     options = BuildOptions(out_dir=out_dir, pdf=pdf, versions=versions, seed=seed, browser=browser)
-    _, steps = plan_build(list(paths) or _default_paths(), options)
+    steps = plan_build(paths_or_default(paths), options)
     written = []
     if sys.stderr.isatty():
         with click.progressbar(
@@ -579,12 +573,6 @@ def build(
         click.echo(f"  students: import {apkg} in Anki (File > Import), or run `quizgen review`")
     if page:
         click.echo(f"  teachers: open {page} in a browser and print it; the key is beside it")
-
-
-def _default_paths() -> list[Path]:
-    from .resources import default_bank_paths
-
-    return default_bank_paths()
 
 
 def _size(count: int) -> str:

@@ -350,8 +350,19 @@ class _BankParser:
             return False
         return True
 
-    def _mapping(self, node: Node, what: str, allowed: tuple[str, ...]) -> dict[str, Node] | None:
-        """A mapping node's keys to value nodes; duplicates and unknown keys reported."""
+    def _mapping(
+        self,
+        node: Node,
+        what: str,
+        allowed: tuple[str, ...] | None,
+        *,
+        qtype: str | None = None,
+    ) -> dict[str, Node] | None:
+        """A mapping node's keys to value nodes; duplicates and unknown keys reported.
+
+        ``allowed`` None admits any key (id-keyed mappings such as ``sources``); ``qtype``
+        names the question type, so a key of another type is reported as not applying.
+        """
         if not isinstance(node, MappingNode):
             self.error(node, f"{what} must be a mapping, not {_node_kind(node)}")
             return None
@@ -373,8 +384,7 @@ class _BankParser:
                     "a key may appear once",
                 )
                 continue
-            if key not in allowed:
-                qtype = getattr(allowed, "qtype", None)
+            if allowed is not None and key not in allowed:
                 if qtype in TYPE_KEYS and key in ALL_QUESTION_KEYS:
                     self.error(key_node, f"key '{key}' does not apply to a {qtype} question")
                 else:
@@ -387,7 +397,8 @@ class _BankParser:
             out[key] = value_node
         for merged in merges:  # YAML merge keys (<<: *defaults): explicit keys win
             for source in merged.value if isinstance(merged, SequenceNode) else [merged]:
-                for key, value_node in (self._mapping(source, what, allowed) or {}).items():
+                fields = self._mapping(source, what, allowed, qtype=qtype) or {}
+                for key, value_node in fields.items():
                     out.setdefault(key, value_node)
         return out
 
@@ -498,7 +509,7 @@ class _BankParser:
         return value
 
     def _sources(self, node: Node) -> dict[str, Source]:
-        mapping = self._mapping(node, "sources", _AnyKey())
+        mapping = self._mapping(node, "sources", None)
         out: dict[str, Source] = {}
         for source_id, value in (mapping or {}).items():
             title: str | None = None
@@ -567,7 +578,7 @@ class _BankParser:
         qtype_node = raw.get("type")
         qtype = qtype_node.value if isinstance(qtype_node, ScalarNode) else None
         allowed = COMMON_KEYS + TYPE_KEYS.get(qtype or "", ALL_QUESTION_KEYS[len(COMMON_KEYS) :])
-        keys = self._mapping(node, "a question", _QuestionKeys(allowed, qtype))
+        keys = self._mapping(node, "a question", allowed, qtype=qtype)
         if keys is None:
             return None
         f = _Fields()
@@ -909,22 +920,6 @@ class _BankParser:
 _BUILDERS: dict[str, Callable[[_BankParser, dict[str, Node], Node, _Fields], None]] = {
     name: getattr(_BankParser, f"build_{name}") for name in TYPE_KEYS
 }
-
-
-class _AnyKey(tuple):
-    """An ``allowed`` set that admits every key (for id-keyed mappings such as sources)."""
-
-    def __contains__(self, key: object) -> bool:
-        return True
-
-
-class _QuestionKeys(tuple):
-    """Allowed question keys; a key of another type gets a message saying so."""
-
-    def __new__(cls, allowed: tuple[str, ...], qtype: str | None) -> _QuestionKeys:
-        self = super().__new__(cls, allowed)
-        self.qtype = qtype
-        return self
 
 
 def _compose_document(loader: Any) -> Node | None:
