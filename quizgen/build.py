@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .bank.check import check_paths
-from .bank.model import Bank, QuizgenError
+from .bank.model import Bank
+from .errors import QuizgenError
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from typing import Any, TypeVar
 import click
 
 from . import __version__
-from .bank.model import QUESTION_TYPES, QuizgenError
+from .bank.model import QUESTION_TYPES
+from .errors import QuizgenError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

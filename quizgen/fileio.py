@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from .bank.model import Location, QuizgenError
+from .errors import Location, QuizgenError
 
 
 @contextlib.contextmanager

@@ -26,8 +26,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quizgen.bank.load import load_banks
-from quizgen.bank.model import QuizgenError
 from quizgen.bank.select import Criteria
+from quizgen.errors import QuizgenError
 from quizgen.outputs.anki import (
     MAX_MATCHING_PAIRS,
     NOTE_TYPES,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.bank.model import QuizgenError
+from quizgen.errors import QuizgenError
 from quizgen.fileio import atomic_path, write_bytes_atomic, write_text_atomic
 
 

@@ -8,7 +8,6 @@ from hypothesis import strategies as st
 
 from quizgen.bank.model import (
     Cloze,
-    Location,
     Matching,
     MultipleAnswer,
     MultipleChoice,
@@ -18,6 +17,7 @@ from quizgen.bank.model import (
     TrueFalse,
     parse_cloze,
 )
+from quizgen.errors import Location
 from quizgen.study.grading import (
     Layout,
     allowed_typos,

@@ -24,10 +24,10 @@ from quizgen.bank.model import (
     MultipleChoice,
     Numeric,
     Ordering,
-    QuizgenError,
     ShortAnswer,
     TrueFalse,
 )
+from quizgen.errors import QuizgenError
 
 SEED = "seeds/004_369735ee3e7b3786.txt"
 OTHER_SEED = "seeds/000_294d461ed006609b.txt"

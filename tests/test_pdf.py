@@ -19,8 +19,8 @@ from quiz_pages import (
     tiny_png,
 )
 
-from quizgen.bank.model import QuizgenError
 from quizgen.cli import cli
+from quizgen.errors import QuizgenError
 from quizgen.outputs.pdf import BROWSER_ENV, find_browser, html_to_pdf, print_command
 
 A4_POINTS = (595.3, 841.9)

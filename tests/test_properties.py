@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from quizgen.bank.check import check_paths
 from quizgen.bank.load import load_banks, parse_bank
-from quizgen.bank.model import QuizgenError
+from quizgen.errors import QuizgenError
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from quizgen.bank.model import Bank, Location, MultipleChoice, Ordering, ShortAnswer, TrueFalse
+from quizgen.bank.model import Bank, MultipleChoice, Ordering, ShortAnswer, TrueFalse
 from quizgen.bank.select import Criteria, choice_order, select, shuffled
+from quizgen.errors import Location
 
 
 def question(qid: str, **fields) -> TrueFalse:

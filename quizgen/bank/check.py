@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import Problem, QuizgenError
 from .load import bank_files, collector_paused, parse_bank
-from .model import Bank, Problem, QuizgenError
+from .model import Bank
 from .provenance import closest_passage, normalize, normalized_document, quote_occurs
 
 

@@ -34,14 +34,12 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..errors import Location, Problem, QuizgenError
 from .model import (
     DIFFICULTIES,
     QUESTION_TYPES,
     Bank,
-    Location,
-    Problem,
     Question,
-    QuizgenError,
     Source,
     SourceRef,
     parse_cloze,

@@ -31,18 +31,17 @@ from ..bank.load import collector_paused
 from ..bank.model import (
     Bank,
     Cloze,
-    Location,
     Matching,
     MultipleAnswer,
     MultipleChoice,
     Numeric,
     Ordering,
     Question,
-    QuizgenError,
     ShortAnswer,
     TrueFalse,
 )
 from ..bank.select import Criteria, select
+from ..errors import Location, QuizgenError
 from ..fileio import atomic_path
 from ..resources import templates_dir
 from ..text import format_number, to_html, to_plain

@@ -27,18 +27,17 @@ from markupsafe import Markup
 from ..bank.model import (
     Bank,
     Cloze,
-    Location,
     Matching,
     MultipleAnswer,
     MultipleChoice,
     Numeric,
     Ordering,
     Question,
-    QuizgenError,
     ShortAnswer,
     TrueFalse,
 )
 from ..bank.select import choice_order, shuffled
+from ..errors import Location, QuizgenError
 from ..fileio import write_text_atomic
 from ..resources import templates_dir
 from ..text import format_number, to_html

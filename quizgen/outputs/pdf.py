@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..bank.model import Location, QuizgenError
+from ..errors import Location, QuizgenError
 from ..fileio import atomic_path
 
 BROWSER_ENV = "QUIZGEN_BROWSER"
@@ -50,7 +50,6 @@ def find_browser(explicit: str | os.PathLike[str] | None = None) -> str:
             origin = "--browser" if explicit else BROWSER_ENV
             raise QuizgenError(
                 f"browser '{chosen}' (from {origin}) was not found or is not executable",
-                location=Location("quizgen pdf"),
             )
         return found
     for name in BROWSER_NAMES:
@@ -61,7 +60,6 @@ def find_browser(explicit: str | os.PathLike[str] | None = None) -> str:
         "no Chrome or Chromium found to print PDFs: install one (e.g. apt-get install chromium), "
         f"or name it with --browser PATH or {BROWSER_ENV}=PATH; looked on PATH for "
         + ", ".join(BROWSER_NAMES),
-        location=Location("quizgen pdf"),
     )
 
 

@@ -21,7 +21,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..bank.model import Bank, Location, Question, QuizgenError
+from ..bank.model import Bank, Question
+from ..errors import Location, QuizgenError
 from .grading import Layout, Verdict, grade, make_layout
 from .terminal import EndOfInput, Terminal, percent, plural, safe
 
