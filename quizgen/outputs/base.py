@@ -1,0 +1,138 @@
+"""The protocol every output format implements, and the types it speaks in.
+
+A format is one module under ``quizgen/outputs/`` (or in another package, through the
+``quizgen.formats`` entry point group) exposing one object that satisfies
+:class:`OutputFormat`. The command line and the build know formats only through this
+protocol and the registry (:mod:`quizgen.outputs.registry`), so adding a format touches
+no other module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol, runtime_checkable
+
+from ..bank.model import QUESTION_TYPES, Bank, Question
+from ..errors import Problem
+
+CarryLevel = Literal["native", "degraded", "none"]
+
+
+@dataclass(frozen=True)
+class Carriage:
+    """What a format makes of one question type: ``native``, ``degraded`` (``how``) or ``none``."""
+
+    level: CarryLevel
+    how: str = ""
+
+    def __str__(self) -> str:
+        return self.level if not self.how else f"{self.level}: {self.how}"
+
+
+NATIVE = Carriage("native")
+
+
+def carries_all(**exceptions: Carriage) -> Mapping[str, Carriage]:
+    """Every question type ``native``, except the ones named (by type name)."""
+    unknown = set(exceptions) - set(QUESTION_TYPES)
+    if unknown:
+        raise ValueError(f"not question types: {', '.join(sorted(unknown))}")
+    return {name: exceptions.get(name, NATIVE) for name in QUESTION_TYPES}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The banks an output is made from and the questions chosen from them, in order."""
+
+    banks: tuple[Bank, ...]
+    questions: tuple[Question, ...]
+
+    @classmethod
+    def whole(cls, banks: Sequence[Bank]) -> Selection:
+        """Every question of every bank, in bank order."""
+        return cls(tuple(banks), tuple(q for b in banks for q in b.questions))
+
+    def bank_of(self, question: Question) -> Bank:
+        """The bank a chosen question belongs to."""
+        for bank in self.banks:
+            if any(q is question for q in bank.questions):
+                return bank
+        raise KeyError(question.id)
+
+    def by_bank(self) -> list[tuple[Bank, list[Question]]]:
+        """The chosen questions grouped by their bank, banks in order, empty banks left out."""
+        chosen = {id(q) for q in self.questions}
+        groups = [(b, [q for q in b.questions if id(q) in chosen]) for b in self.banks]
+        return [(b, qs) for b, qs in groups if qs]
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    """One file an output wrote: its path, what it is (for people), and its bank if one."""
+
+    path: Path
+    kind: str
+    bank: str | None = None
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    """Options an output may use; each format reads the ones that concern it."""
+
+    title: str | None = None
+    seed: str | None = None
+    versions: int | None = None
+    shuffle: bool = True
+    paper: str = "a4"
+    pdf: bool = False
+    browser: str | None = None
+    template_dir: Path | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@runtime_checkable
+class OutputFormat(Protocol):
+    """One output format: what it is called, what it carries, its limits, and its writer."""
+
+    #: The name on the command line: ``quizgen export NAME``.
+    name: str
+    #: A few words for people: "Moodle XML".
+    label: str
+    #: The suffix of the file it writes, with the dot: ".xml".
+    suffix: str
+    #: What it makes of each question type, by type name.
+    carries: Mapping[str, Carriage]
+
+    def problems(self, selection: Selection) -> list[Problem]:
+        """Every limit the selection runs into, located; nothing is written."""
+        ...
+
+    def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
+        """Write the selection to ``path`` (and files derived from it); return what was written."""
+        ...
+
+
+def carriage_problems(fmt: OutputFormat, selection: Selection) -> list[Problem]:
+    """A located warning for each chosen question the format does not carry natively."""
+    problems: list[Problem] = []
+    for question in selection.questions:
+        carriage = fmt.carries.get(question.type, Carriage("none", "not supported"))
+        if carriage.level == "native":
+            continue
+        verb = "degrades" if carriage.level == "degraded" else "leaves out"
+        how = f": {carriage.how}" if carriage.how else ""
+        problems.append(
+            Problem(
+                question.location,
+                "warning",
+                f"{fmt.label} {verb} {question.type.replace('_', ' ')} questions{how}",
+                question.id,
+            )
+        )
+    return problems
