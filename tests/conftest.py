@@ -52,3 +52,12 @@ def chromium_path() -> str:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
         pytest.fail("CI=true but no Chromium was found (apt-get install -y chromium)")
     pytest.skip("no Chromium on this machine (apt-get install -y chromium)")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--snapshot-update``: rewrite tests/snapshots/ from the current output (test_snapshots.py)."""
+    parser.addoption(
+        "--snapshot-update",
+        action="store_true",
+        help="Rewrite the snapshots in tests/snapshots/ instead of comparing with them.",
+    )
