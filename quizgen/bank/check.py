@@ -106,19 +106,19 @@ def _check_bank(bank: Bank, *, complete: bool = True) -> list[Problem]:
     used: set[str] = set()
     prompts: dict[str, str] = {}
     for q in bank.questions:
-        if q.source is None:
+        if not q.citations:
             problems.append(
                 Problem(q.location, "warning", "no source: cite the passage it comes from", q.id)
             )
-        else:
-            used.add(q.source.doc)
-            document = documents.get(q.source.doc)
-            if document is not None and not quote_occurs(q.source.quote, document):
-                near = closest_passage(q.source.quote, document)
+        for ref in q.citations:  # each quote is verified where it is written
+            used.add(ref.doc)
+            document = documents.get(ref.doc)
+            if document is not None and not quote_occurs(ref.quote, document):
+                near = closest_passage(ref.quote, document)
                 hint = f'; the closest passage is "{near}"' if near else ""
-                title = bank.sources[q.source.doc].title
-                message = f"quote not found in source '{q.source.doc}' ({title}){hint}"
-                problems.append(Problem(q.source.location, "error", message, q.id))
+                title = bank.sources[ref.doc].title
+                message = f"quote not found in source '{ref.doc}' ({title}){hint}"
+                problems.append(Problem(ref.location, "error", message, q.id))
         asked = "text" if q.type == "cloze" else "prompt"  # a cloze's question is its text
         text = getattr(q, asked, None)
         if text:

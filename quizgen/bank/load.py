@@ -658,7 +658,7 @@ class _BankParser:
                 f.ok = False
             v["points"] = points
         if "source" in keys:
-            v["source"] = self._source_ref(keys["source"], sources, f)
+            v["citations"] = self._citations(keys["source"], sources, f)
         if "image" in keys:
             v["image"] = self._image(keys["image"], f)
 
@@ -669,29 +669,63 @@ class _BankParser:
                 f.ok = False
             f.values[key] = value
 
-    def _source_ref(self, node: Node, sources: dict[str, Source], f: _Fields) -> SourceRef | None:
-        fields = self._mapping(node, "source", ("doc", "quote"))
+    def _citations(
+        self, node: Node, sources: dict[str, Source], f: _Fields
+    ) -> tuple[SourceRef, ...]:
+        """A question's ``source``: one ``{doc, quote}`` mapping or a list of them."""
+        if not isinstance(node, SequenceNode):
+            ref = self._source_ref(node, "source", sources, f)
+            if ref is not None:
+                f.locations["source.quote"] = ref.location
+            return (ref,) if ref is not None else ()
+        if not node.value:
+            self.error(node, "source is an empty list; cite at least one {doc, quote}")
+            f.ok = False
+            return ()
+        refs: list[SourceRef] = []
+        seen: dict[tuple[str, str], int] = {}
+        for index, item in enumerate(node.value):
+            ref = self._source_ref(item, f"source[{index + 1}]", sources, f)
+            if ref is None:
+                continue
+            key = (ref.doc, ref.quote)
+            if key in seen:
+                self.error(
+                    item, f"source[{index + 1}] cites the same passage as source[{seen[key]}]"
+                )
+                f.ok = False
+                continue
+            seen[key] = index + 1
+            f.locations[f"source[{index}].quote"] = ref.location
+            refs.append(ref)
+        if refs:
+            f.locations["source.quote"] = refs[0].location
+        return tuple(refs)
+
+    def _source_ref(
+        self, node: Node, what: str, sources: dict[str, Source], f: _Fields
+    ) -> SourceRef | None:
+        fields = self._mapping(node, what, ("doc", "quote"))
         if fields is None:
             f.ok = False
             return None
         missing = [k for k in ("doc", "quote") if k not in fields]
         if missing:
-            self.error(node, f"source needs {' and '.join(repr(k) for k in missing)}")
+            self.error(node, f"{what} needs {' and '.join(repr(k) for k in missing)}")
             f.ok = False
             return None
-        doc = self.text(fields["doc"], "source doc")
-        quote = self.text(fields["quote"], "source quote")
+        doc = self.text(fields["doc"], f"{what} doc")
+        quote = self.text(fields["quote"], f"{what} quote")
         if doc is not None and doc not in sources:
             declared = ", ".join(sources) or "none are declared"
             hint = did_you_mean(doc, list(sources))
             self.error(
-                fields["doc"], f"source doc '{doc}' is not in the bank's sources{hint} ({declared})"
+                fields["doc"], f"{what} doc '{doc}' is not in the bank's sources{hint} ({declared})"
             )
             doc = None
         if doc is None or quote is None:
             f.ok = False
             return None
-        f.locations["source.quote"] = _location(self.file, fields["quote"])
         return SourceRef(doc=doc, quote=quote, location=_location(self.file, fields["quote"]))
 
     def _image(self, node: Node, f: _Fields) -> Path | None:
