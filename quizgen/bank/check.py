@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, QuizgenError
-from .load import bank_files, collector_paused, parse_bank
 from .model import Bank
+from .parse import bank_files, parse_bank
 from .provenance import closest_passage, normalize, normalized_document, quote_occurs
+from .yaml_nodes import collector_paused
 
 
 @dataclass
@@ -59,11 +60,6 @@ def check_paths(paths: Iterable[Path]) -> CheckReport:
     report.problems = list(dict.fromkeys(report.problems))
     report.problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.column))
     return report
-
-
-def check_banks(banks: list[Bank]) -> list[Problem]:
-    """Problems across the loaded banks: bank ids, sources, quotes, duplicates, missing sources."""
-    return _check_banks(banks, set())
 
 
 def _check_banks(banks: list[Bank], partial: set[Path]) -> list[Problem]:
