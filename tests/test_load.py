@@ -1259,11 +1259,11 @@ FALLBACK_CASES = {
 def test_the_pure_python_parser_gives_the_same_problems(bank, monkeypatch, name):
     import yaml
 
-    import quizgen.bank.load as load
+    import quizgen.bank.yaml_nodes as yaml_nodes
 
     path = bank(FALLBACK_CASES[name])
     with_libyaml = errors(path)
-    monkeypatch.setattr(load, "_Parser", yaml.SafeLoader)
+    monkeypatch.setattr(yaml_nodes, "_Parser", yaml.SafeLoader)
     assert errors(path) == with_libyaml
     assert not Path("MARKER").exists()
 

@@ -330,7 +330,7 @@ def node_shape(node, seen=None):
 
 def composed(parser, text):
     """(True, shape) or (False, error class name) for composing ``text`` with ``parser``."""
-    from quizgen.bank.load import _compose_document
+    from quizgen.bank.yaml_nodes import compose_document as _compose_document
 
     try:
         loader = parser(text)

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, QuizgenError
-from .load import bank_files, collector_paused, parse_bank
 from .model import Bank
+from .parse import bank_files, parse_bank
 from .provenance import closest_passage, normalize, normalized_document, quote_occurs
+from .yaml_nodes import collector_paused
 
 
 @dataclass
@@ -61,11 +62,6 @@ def check_paths(paths: Iterable[Path]) -> CheckReport:
     return report
 
 
-def check_banks(banks: list[Bank]) -> list[Problem]:
-    """Problems across the loaded banks: bank ids, sources, quotes, duplicates, missing sources."""
-    return _check_banks(banks, set())
-
-
 def _check_banks(banks: list[Bank], partial: set[Path]) -> list[Problem]:
     problems: list[Problem] = []
     first_with_id: dict[str, Bank] = {}
@@ -106,19 +102,19 @@ def _check_bank(bank: Bank, *, complete: bool = True) -> list[Problem]:
     used: set[str] = set()
     prompts: dict[str, str] = {}
     for q in bank.questions:
-        if q.source is None:
+        if not q.citations:
             problems.append(
                 Problem(q.location, "warning", "no source: cite the passage it comes from", q.id)
             )
-        else:
-            used.add(q.source.doc)
-            document = documents.get(q.source.doc)
-            if document is not None and not quote_occurs(q.source.quote, document):
-                near = closest_passage(q.source.quote, document)
+        for ref in q.citations:  # each quote is verified where it is written
+            used.add(ref.doc)
+            document = documents.get(ref.doc)
+            if document is not None and not quote_occurs(ref.quote, document):
+                near = closest_passage(ref.quote, document)
                 hint = f'; the closest passage is "{near}"' if near else ""
-                title = bank.sources[q.source.doc].title
-                message = f"quote not found in source '{q.source.doc}' ({title}){hint}"
-                problems.append(Problem(q.source.location, "error", message, q.id))
+                title = bank.sources[ref.doc].title
+                message = f"quote not found in source '{ref.doc}' ({title}){hint}"
+                problems.append(Problem(ref.location, "error", message, q.id))
         asked = "text" if q.type == "cloze" else "prompt"  # a cloze's question is its text
         text = getattr(q, asked, None)
         if text:

@@ -59,9 +59,14 @@ class Question:
     topic: str | None = None
     difficulty: Difficulty | None = None
     points: float = 1
-    source: SourceRef | None = None
+    citations: tuple[SourceRef, ...] = ()
     image: Path | None = None
     locations: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def source(self) -> SourceRef | None:
+        """The first citation, or None: what an output shows when it shows one passage."""
+        return self.citations[0] if self.citations else None
 
     def where(self, key: str) -> Location:
         """Where ``key`` (e.g. ``"answer"`` or ``"choices[1]"``) was written, else the question."""
@@ -250,10 +255,14 @@ class Bank:
         return self.path.parent
 
     def source_for(self, question: Question) -> Source | None:
-        """The document a question cites, if it cites one that the bank declares."""
+        """The document of a question's first citation, if the bank declares it."""
         if question.source is None:
             return None
         return self.sources.get(question.source.doc)
+
+    def cited(self, question: Question) -> list[tuple[SourceRef, Source | None]]:
+        """Each of a question's citations with its document (None if not declared)."""
+        return [(ref, self.sources.get(ref.doc)) for ref in question.citations]
 
     def topics(self) -> list[str]:
         """The bank's topics in order of first appearance."""

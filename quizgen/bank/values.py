@@ -1,0 +1,198 @@
+"""Located nodes to plain values: text, booleans, numbers, lists, mappings and paths.
+
+Each conversion returns None and records a located problem when the node is wrong,
+so that one pass over a file reports everything wrong in it. A scalar with an
+explicit tag (``!!int ""``, ``!!bool maybe``) is held to the same rules as a plain one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from pathlib import Path
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from ..errors import Location, Problem, Severity
+from .yaml_nodes import BOOL, FLOAT, INT, MERGE, NULL, merge_sources, node_kind, node_location
+
+# Used only to read the value of int and float scalars; nothing else is ever constructed.
+_SCALARS = yaml.constructor.SafeConstructor()
+
+# YAML's boolean words (as PyYAML reads them, any case); `!!bool maybe` is not one.
+TRUE_WORDS = ("true", "yes", "on")
+FALSE_WORDS = ("false", "no", "off")
+
+
+def did_you_mean(word: str, options: tuple[str, ...] | list[str]) -> str:
+    """`` (did you mean 'x'?)`` for the closest option, or an empty string."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _shown(value: str, limit: int = 20) -> str:
+    return value if len(value) <= limit else value[:limit] + "..."
+
+
+def resolved(folder: Path, name: str) -> Path | None:
+    """``folder / name`` made absolute, or None if the system cannot name it (a NUL byte...)."""
+    try:
+        return (folder / name).resolve()
+    except (OSError, ValueError):
+        return None
+
+
+class NodeReader:
+    """Reads values out of one file's nodes, collecting every problem on the way."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+        self.question: str | None = None  # the id of the question being read, for messages
+
+    def report(self, where: Node | Location, message: str, severity: Severity = "error") -> None:
+        """Record a problem at ``where`` (a node or a location)."""
+        location = where if isinstance(where, Location) else node_location(self.file, where)
+        self.problems.append(Problem(location, severity, message, self.question))
+
+    def error(self, where: Node | Location, message: str) -> None:
+        """Record an error at ``where``."""
+        self.report(where, message)
+
+    def where(self, node: Node) -> Location:
+        """The location of ``node`` in this file."""
+        return node_location(self.file, node)
+
+    def mapping(
+        self,
+        node: Node,
+        what: str,
+        allowed: tuple[str, ...] | None,
+        *,
+        qtype: str | None = None,
+        known: tuple[str, ...] = (),
+    ) -> dict[str, Node] | None:
+        """A mapping node's keys to value nodes; duplicates and unknown keys reported.
+
+        ``allowed`` None admits any key (id-keyed mappings such as ``sources``). With
+        ``qtype`` a question type and ``known`` every key of any type, a key of another
+        type is reported as not applying to this one. Merge keys (``<<: *defaults``)
+        are applied, explicit keys winning.
+        """
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{what} must be a mapping, not {node_kind(node)}")
+            return None
+        out: dict[str, Node] = {}
+        self._keys_of(node, what, allowed, qtype, known, out)
+        for source in merge_sources(node):
+            if not isinstance(source, MappingNode):
+                self.error(source, f"{what} must be a mapping, not {node_kind(source)}")
+                continue
+            fields: dict[str, Node] = {}
+            self._keys_of(source, what, allowed, qtype, known, fields)
+            for key, value_node in fields.items():
+                out.setdefault(key, value_node)
+        return out
+
+    def _keys_of(
+        self,
+        node: MappingNode,
+        what: str,
+        allowed: tuple[str, ...] | None,
+        qtype: str | None,
+        known: tuple[str, ...],
+        out: dict[str, Node],
+    ) -> None:
+        """The explicit (not merged) keys of one mapping into ``out``."""
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE:
+                continue
+            if not isinstance(key_node, ScalarNode) or key_node.tag == NULL:
+                self.error(key_node, f"{what} has a key that is not text")
+                continue
+            key = key_node.value
+            if key in out:
+                first = out[key].start_mark
+                self.error(
+                    key_node,
+                    f"duplicate key '{key}' (first given at line {first.line + 1}); "
+                    "a key may appear once",
+                )
+                continue
+            if allowed is not None and key not in allowed:
+                if qtype and key in known:
+                    self.error(key_node, f"key '{key}' does not apply to a {qtype} question")
+                else:
+                    hint = did_you_mean(key, allowed)
+                    if not hint and qtype and known:  # a misspelt key of another type
+                        other = did_you_mean(key, known)
+                        hint = other and f"{other[:-1]} It is not a key of {qtype} questions)"
+                    self.error(key_node, f"unknown key '{key}'{hint}")
+                continue
+            out[key] = value_node
+
+    def text(self, node: Node, what: str, *, required: bool = True) -> str | None:
+        """A scalar's text (a number or boolean as written); empty text is an error."""
+        if not isinstance(node, ScalarNode) or node.tag == NULL:
+            if node.tag == NULL and not required:
+                return None
+            self.error(node, f"{what} must be text, not {node_kind(node)}")
+            return None
+        value = node.value
+        if not value.strip():
+            self.error(node, f"{what} is empty")
+            return None
+        return value
+
+    def boolean(self, node: Node, what: str) -> bool | None:
+        """A YAML boolean: true/false, yes/no, on/off in any case."""
+        if isinstance(node, ScalarNode) and node.tag == BOOL:
+            return node.value.lower() in ("true", "yes", "on", "y")
+        self.error(node, f"{what} must be true or false, not {node_kind(node)}")
+        return None
+
+    def number(self, node: Node, what: str) -> float | None:
+        """A finite YAML int or float."""
+        if not (isinstance(node, ScalarNode) and node.tag in (INT, FLOAT)):
+            self.error(node, f"{what} must be a number, not {node_kind(node)}")
+            return None
+        value: float | None
+        try:
+            if node.tag == INT:
+                value = _SCALARS.construct_yaml_int(node)
+            else:
+                value = _SCALARS.construct_yaml_float(node)
+        except (ValueError, yaml.YAMLError):
+            value = None
+        try:
+            finite = value is not None and math.isfinite(value)
+        except OverflowError:  # an int too large for a float
+            finite = False
+        if finite:
+            return value
+        self.error(node, f"{what} must be a finite number, not {_shown(node.value)}")
+        return None
+
+    def text_list(self, node: Node, what: str, *, minimum: int = 1) -> tuple[str, ...] | None:
+        """A list of distinct texts, at least ``minimum`` of them."""
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, f"{what} must be a list, not {node_kind(node)}")
+            return None
+        items: list[str] = []
+        ok = True
+        seen: dict[str, Node] = {}
+        for index, child in enumerate(node.value):
+            value = self.text(child, f"{what}[{index + 1}]")
+            if value is None:
+                ok = False
+                continue
+            if value in seen:
+                self.error(child, f"{what} lists '{value}' twice")
+                ok = False
+            seen[value] = child
+            items.append(value)
+        if ok and len(items) < minimum:
+            self.error(node, f"{what} needs at least {minimum} item{'s' if minimum > 1 else ''}")
+            ok = False
+        return tuple(items) if ok else None
