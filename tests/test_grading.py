@@ -20,19 +20,16 @@ from quizgen.bank.model import (
 from quizgen.errors import Location
 from quizgen.study.grading import (
     Layout,
-    allowed_typos,
     grade,
-    grade_text,
     input_problem,
     letter,
     make_layout,
-    normalize,
-    osa_distance,
     parse_letters,
-    parse_number,
     parse_true_false,
     right_answer_text,
 )
+from quizgen.study.numbers import parse_number
+from quizgen.study.text_match import allowed_typos, grade_text, normalize, osa_distance
 
 HERE = Location("test.yaml", 1, 1)
 
@@ -240,6 +237,11 @@ def test_numeric_is_never_fuzzy_and_counts_within_tolerance():
 )
 def test_true_false_words(text, value):
     assert parse_true_false(text) is value
+
+
+@pytest.mark.parametrize("text", ["vrai", "wahr", "faux", "falsch", "v", "w", "maybe"])
+def test_only_the_documented_true_false_words_count(text):
+    assert parse_true_false(text) is None
 
 
 def test_true_false():

@@ -21,7 +21,6 @@ from click.testing import CliRunner
 
 from quizgen.bank.load import load_banks
 from quizgen.cli import cli
-from quizgen.study.grading import Verdict
 from quizgen.study.review import (
     LEARNING,
     REVIEW,
@@ -36,6 +35,7 @@ from quizgen.study.review import (
 )
 from quizgen.study.stats import bank_stats, streak
 from quizgen.study.terminal import Terminal
+from quizgen.study.verdict import Verdict
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 

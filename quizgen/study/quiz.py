@@ -15,8 +15,9 @@ from typing import Literal
 from ..bank.model import Bank, Cloze, Question
 from ..bank.select import Criteria, select
 from ..text import to_plain
-from .grading import Layout, Verdict, grade, make_layout
+from .grading import Layout, grade, make_layout
 from .terminal import EndOfInput, Terminal, percent, plural, safe
+from .verdict import Verdict
 
 EXIT_OK = 0
 EXIT_INTERRUPTED = 130

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 from ..bank.model import Bank, Question
 from ..errors import Location, QuizgenError
-from .grading import Layout, Verdict, grade, make_layout
+from .grading import Layout, grade, make_layout
 from .terminal import EndOfInput, Terminal, percent, plural, safe
+from .verdict import Verdict
 
 if TYPE_CHECKING:
     import sqlite3

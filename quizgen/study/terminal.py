@@ -33,7 +33,8 @@ from ..bank.model import (
     TrueFalse,
 )
 from ..text import to_terminal
-from .grading import Layout, Verdict, input_problem, letter, response_count, shown_items
+from .grading import Layout, input_problem, letter, response_count, shown_items
+from .verdict import Verdict
 
 RESET = "\x1b[0m"
 STYLES = {
@@ -289,7 +290,7 @@ class Terminal:
             prompt = prompts[min(part, len(prompts) - 1)]
             while True:
                 line = self.read_line(prompt)
-                problem = input_problem(question, layout, line, part) if self.interactive else None
+                problem = input_problem(question, layout, line) if self.interactive else None
                 if problem is None:
                     break
                 self.write(self.style(f"  ({problem})", "yellow"))
