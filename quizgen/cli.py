@@ -420,7 +420,8 @@ def quiz(
       quizgen quiz question_bank --count 10 --topic Energy
     """
     from .bank.select import Criteria
-    from .study.quiz import plan_quiz, run_quiz
+    from .study.quiz import run_quiz
+    from .study.session import plan_quiz
     from .study.terminal import Terminal
 
     def session() -> int:
@@ -470,7 +471,8 @@ def review(
     Example:
       quizgen review question_bank --new 5
     """
-    from .study.review import ReviewStore, default_state_path, run_review
+    from .study.review import run_review
+    from .study.store import ReviewStore, default_state_path
     from .study.terminal import Terminal
 
     def session() -> int:
@@ -493,8 +495,9 @@ def stats(paths: tuple[Path, ...], state_file: Path | None) -> None:
     Example:
       quizgen stats question_bank
     """
-    from .study.review import ReviewStore, default_state_path, utc_now
+    from .study.session import utc_now
     from .study.stats import collect_stats, show_stats
+    from .study.store import ReviewStore, default_state_path
     from .study.terminal import Terminal
 
     def session() -> int:

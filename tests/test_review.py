@@ -21,19 +21,11 @@ from click.testing import CliRunner
 
 from quizgen.bank.load import load_banks
 from quizgen.cli import cli
-from quizgen.study.review import (
-    LEARNING,
-    REVIEW,
-    ReviewStore,
-    describe_due,
-    make_scheduler,
-    next_due,
-    plan_review,
-    rating_for,
-    review_card,
-    run_review,
-)
+from quizgen.study.review import describe_due, run_review
+from quizgen.study.scheduling import make_scheduler, rating_for
+from quizgen.study.session import ReviewSession, next_due, plan_review
 from quizgen.study.stats import bank_stats, streak
+from quizgen.study.store import LEARNING, REVIEW, CardRecord, ReviewStore
 from quizgen.study.terminal import Terminal
 from quizgen.study.verdict import Verdict
 
@@ -106,11 +98,24 @@ def store(tmp_path):
         yield opened
 
 
-def answer(store, banks, clock, question_id, verdict, key=None):
-    [item] = [
-        i for i in plan_review(banks, store, clock(), new=100) if i.question.id == question_id
+def typed(question_id: str, verdict: Verdict) -> str:
+    """What a student types to earn ``verdict`` on a question of BANK."""
+    right = ANSWERS[question_id]
+    if verdict.outcome == "typo":
+        return right[:-2] + right[-1]  # one letter dropped
+    return right if verdict.outcome == "right" else "zzz"
+
+
+def answer(store, banks, clock, question_id, verdict, claim=None) -> CardRecord:
+    """Review one card through a session; returns its stored state."""
+    [card] = [
+        c for c in plan_review(banks, store, clock(), new=100) if c.question.id == question_id
     ]
-    return review_card(store, make_scheduler(fuzz=False), item, verdict, clock(), key=key)
+    session = ReviewSession([card], store, scheduler=make_scheduler(fuzz=False), clock=clock)
+    assert session.next() is card
+    assert session.submit([typed(question_id, verdict)]).outcome == verdict.outcome
+    session.rate(claim)
+    return store.cards(card.bank.id)[question_id]
 
 
 # ------------------------------------------------------------- scheduling (clock)
@@ -151,7 +156,7 @@ def test_wrong_comes_back_sooner_than_typo_sooner_than_right_sooner_than_easy(ba
     wrong = answer(store, banks, clock, "uzbekistan", WRONG)
     typo = answer(store, banks, clock, "pakistan", TYPO)
     right = answer(store, banks, clock, "russia", RIGHT)
-    easy = answer(store, banks, clock, "kazakhstan", RIGHT, key="e")
+    easy = answer(store, banks, clock, "kazakhstan", RIGHT, claim="easy")
     assert wrong.due == START + timedelta(minutes=1)
     assert wrong.due < typo.due < right.due < easy.due
     assert easy.state == REVIEW
@@ -161,10 +166,10 @@ def test_ratings():
     assert rating_for(WRONG).name == "Again"
     assert rating_for(TYPO).name == "Hard"
     assert rating_for(RIGHT).name == "Good"
-    assert rating_for(RIGHT, "e").name == "Easy"
-    assert rating_for(TYPO, "e").name == "Easy"
-    assert rating_for(WRONG, "r").name == "Good"  # "I was right"
-    assert rating_for(WRONG, "e").name == "Again"
+    assert rating_for(RIGHT, "easy").name == "Easy"
+    assert rating_for(TYPO, "easy").name == "Easy"
+    assert rating_for(WRONG, "was_right").name == "Good"  # "I was right"
+    assert rating_for(WRONG, "easy").name == "Again"
 
 
 def test_due_cards_come_first_then_new_and_limit_caps(banks, store):
@@ -283,7 +288,7 @@ def test_bank_stats(banks, store):
     answer(store, banks, clock, "pakistan", WRONG)
     clock.advance(days=1)
     answer(store, banks, clock, "uzbekistan", RIGHT)
-    answer(store, banks, clock, "kazakhstan", RIGHT, key="e")
+    answer(store, banks, clock, "kazakhstan", RIGHT, claim="easy")
     stats = bank_stats(banks[0], store, clock())
     assert stats.questions == 5
     assert stats.new == 2
@@ -455,6 +460,14 @@ def type_slowly(proc: subprocess.Popen[bytes], lines: list[bytes]) -> None:
         proc.stdin.close()
 
 
+def drain(proc: subprocess.Popen[bytes], started: threading.Event) -> None:
+    """Read the session's output; set ``started`` when the first card is shown."""
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith(b"Card 1/"):
+            started.set()
+
+
 def test_repeated_kills_at_random_moments_never_corrupt_the_state(write_bank, tmp_path):
     many = "id: many\ntitle: Many\nquestions:\n" + "".join(
         f"  - id: q{n}\n    type: short_answer\n    prompt: Say w{n}\n    answer: w{n}\n"
@@ -479,12 +492,17 @@ def test_repeated_kills_at_random_moments_never_corrupt_the_state(write_bank, tm
                 "200",
             ],
             stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
+        started = threading.Event()
+        reader = threading.Thread(target=drain, args=(proc, started), daemon=True)
+        reader.start()
+        # Kill at a random moment once the session runs (start-up time varies with load).
+        assert started.wait(60)
         feeder = threading.Thread(target=type_slowly, args=(proc, answers), daemon=True)
         feeder.start()
-        time.sleep(rng.uniform(0.5, 1.5))
+        time.sleep(rng.uniform(0.05, 1.0))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         cards, reviewed, _ = check_database(state)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from ..bank.model import Bank
-from .review import LEARNING, RELEARNING, ReviewStore
+from .store import LEARNING, RELEARNING, ReviewStore, local_time
 from .terminal import Terminal, percent, plural, safe
 
 RIGHT_OUTCOMES = ("right", "typo", "overridden")
@@ -42,9 +42,14 @@ class BankStats:
 
 
 def end_of_day(now: datetime, days_ahead: int = 0) -> datetime:
-    """The last moment of the local day ``days_ahead`` after ``now``, in UTC."""
-    local = now.astimezone() + timedelta(days=days_ahead)
-    return local.replace(hour=23, minute=59, second=59, microsecond=999999).astimezone(timezone.utc)
+    """The last moment of the local day ``days_ahead`` after ``now``, in UTC (or the
+    last moment a date can hold, for a clock near the year 9999)."""
+    try:
+        local = now.astimezone() + timedelta(days=days_ahead)
+        end = local.replace(hour=23, minute=59, second=59, microsecond=999999)
+        return end.astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        return datetime.max.replace(tzinfo=timezone.utc)
 
 
 def streak(days: set[date], today: date) -> int:
@@ -64,7 +69,7 @@ def bank_stats(bank: Bank, store: ReviewStore, now: datetime) -> BankStats:
     studied = [c for c in present if c is not None]
     today_end, week_end = end_of_day(now), end_of_day(now, 6)
     recent = store.reviews(bank.id, since=now - timedelta(days=30))
-    days = {r.reviewed_at.astimezone().date() for r in store.reviews(bank.id)}
+    days = {local_time(r.reviewed_at).date() for r in store.reviews(bank.id)}
     return BankStats(
         bank_id=bank.id,
         title=bank.title,
@@ -75,11 +80,12 @@ def bank_stats(bank: Bank, store: ReviewStore, now: datetime) -> BankStats:
         due_week=sum(1 for c in studied if c.due <= week_end),
         reviews_30_days=len(recent),
         right_30_days=sum(1 for r in recent if r.outcome in RIGHT_OUTCOMES),
-        streak_days=streak(days, now.astimezone().date()),
+        streak_days=streak(days, local_time(now).date()),
     )
 
 
 def collect_stats(banks: Sequence[Bank], store: ReviewStore, now: datetime) -> list[BankStats]:
+    """:func:`bank_stats` for each bank."""
     return [bank_stats(bank, store, now) for bank in banks]
 
 

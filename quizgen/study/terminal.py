@@ -7,6 +7,10 @@ written, exactly one input line is read per answer (per gap or item where a
 question asks several), the line read is echoed so a log reads like a session,
 and there is neither colour nor any key to press.
 
+Answers are read as UTF-8 whatever the locale; bytes that are not UTF-8 are kept
+as lone surrogates (``surrogateescape``), so the session can tell a lossy answer
+from a typed one: on a terminal such a line is asked again.
+
 Bank text always goes through :func:`quizgen.text.to_terminal`, which makes
 control characters visible: a bank can never move the cursor or recolour the screen.
 """
@@ -34,6 +38,7 @@ from ..bank.model import (
 )
 from ..text import to_terminal
 from .grading import Layout, input_problem, letter, response_count, shown_items
+from .session import readable
 from .verdict import Verdict
 
 RESET = "\x1b[0m"
@@ -57,6 +62,8 @@ TYPE_NAMES = {
     "ordering": "ordering",
 }
 ENTER = "\n"
+EASY_KEY = "e"  # after a right answer in a review: rate it Easy
+OVERRIDE_KEY = "r"  # after a wrong answer: "I was right"
 MAX_WIDTH = 88  # columns of text at most, for reading comfort
 END = "\x04"  # Ctrl-D
 
@@ -78,6 +85,15 @@ def _isatty(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def shown(line: str) -> str:
+    """A line as read, with any bytes that were not UTF-8 shown as U+FFFD."""
+    return (
+        line
+        if readable([line])
+        else line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    )
 
 
 def safe(text: str) -> str:
@@ -103,6 +119,10 @@ class Terminal:
         self.interactive = interactive
         self.color = color_wanted(self.stdout) if color is None else color
         self._readline_ready = False
+        reconfigure = getattr(self.stdin, "reconfigure", None)
+        if reconfigure is not None:  # before the first read; input() decodes the same way
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(encoding="utf-8", errors="surrogateescape")
 
     # ---------------------------------------------------------------- output
 
@@ -163,7 +183,7 @@ class Terminal:
             self.stdout.write("\n")
             raise EndOfInput
         line = line.rstrip("\r\n")
-        self.stdout.write(safe(line) + "\n")
+        self.stdout.write(safe(shown(line)) + "\n")
         return line
 
     def _prepare_readline(self) -> None:
@@ -290,7 +310,13 @@ class Terminal:
             prompt = prompts[min(part, len(prompts) - 1)]
             while True:
                 line = self.read_line(prompt)
-                problem = input_problem(question, layout, line) if self.interactive else None
+                if not self.interactive:
+                    break
+                problem = (
+                    input_problem(question, layout, line)
+                    if readable([line])
+                    else "that was not UTF-8 text: type it again"
+                )
                 if problem is None:
                     break
                 self.write(self.style(f"  ({problem})", "yellow"))
