@@ -389,3 +389,62 @@ def test_letters():
     assert [letter(i) for i in (0, 1, 25, 26, 27)] == ["a", "b", "z", "aa", "ab"]
     assert parse_letters("a c", ["x", "y", "z"]) == [0, 2]
     assert parse_letters("q", ["x", "y", "z"]) is None
+
+
+# ------------------------------------------------------- conformance vectors (data)
+
+
+def shipped_vectors() -> dict:
+    import json
+
+    from quizgen.study.conformance import VECTORS_PATH
+
+    return json.loads(VECTORS_PATH.read_text(encoding="utf-8"))
+
+
+def test_the_shipped_vectors_file_is_up_to_date():
+    from quizgen.study.conformance import VECTORS_PATH, main, render
+
+    assert VECTORS_PATH.read_text(encoding="utf-8") == render(), (
+        "run: python -m quizgen.study.conformance"
+    )
+    assert main(["--check"]) == 0
+
+
+def test_the_python_grader_passes_every_vector_from_its_json_alone():
+    from quizgen.study.conformance import question_from_json, verdict_json
+
+    vectors = shipped_vectors()["vectors"]
+    for vector in vectors:
+        question, layout = question_from_json(vector["question"])
+        got = verdict_json(grade(question, vector["responses"], layout))
+        assert got == vector["verdict"], vector
+
+
+def test_the_vectors_cover_every_type_and_every_outcome():
+    from quizgen.bank.model import QUESTION_TYPES
+
+    vectors = shipped_vectors()["vectors"]
+    assert len(vectors) >= 200
+    types = {v["question"]["type"] for v in vectors}
+    assert types == set(QUESTION_TYPES)
+    for kind in types:
+        outcomes = {v["verdict"]["outcome"] for v in vectors if v["question"]["type"] == kind}
+        assert {"right", "wrong"} <= outcomes, kind
+    typos = {v["question"]["type"] for v in vectors if v["verdict"]["outcome"] == "typo"}
+    assert {"short_answer", "cloze"} <= typos
+    shown = [v["question"].get("shown", []) for v in vectors]
+    shuffled = [v for v, order in zip(vectors, shown, strict=True) if order != sorted(order)]
+    assert {v["question"]["type"] for v in shuffled} >= {"multiple_choice", "matching", "ordering"}
+
+
+def test_the_rules_data_is_what_the_grader_does():
+    rules = shipped_vectors()["rules"]
+    for word in rules["true_false"]["true"]:
+        assert parse_true_false(word) is True
+    for word in rules["true_false"]["false"]:
+        assert parse_true_false(word) is False
+    budget = rules["typo_budget"]
+    for step in budget["up_to"]:
+        assert allowed_typos("x" * step["letters"]) == step["edits"]
+    assert allowed_typos("x" * (budget["up_to"][-1]["letters"] + 1)) == budget["beyond"]
