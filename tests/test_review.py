@@ -551,3 +551,184 @@ def test_pty_ctrl_c_in_review_keeps_answers_and_exits_130(bank_path, tmp_path):
         ("uzbekistan", "typo", 2),
         ("pakistan", "overridden", 3),
     ]
+
+
+# ------------------------------------------- hostile review state (issue 16, study11)
+
+
+def review_once(bank_path: Path, state: Path) -> None:
+    proc = run_cli(["review", str(bank_path), "--state", str(state), "--new", "1"], "Tashkent\n")
+    assert proc.returncode == 0, proc.stderr
+
+
+def leftovers(state: Path) -> list[str]:
+    return sorted(p.name for p in state.parent.iterdir() if p.name.startswith(state.name + "-"))
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE cards SET due = '2026-11-26 10:00:00'",
+        "UPDATE cards SET state = 7",
+        "UPDATE cards SET stability = 'lots'",
+        "UPDATE reviews SET reviewed_at = 'yesterday'",
+    ],
+)
+def test_hostile16_a_hand_edited_state_row_is_refused_and_left_unchanged(bank_path, tmp_path, edit):
+    state = tmp_path / "state.sqlite3"
+    review_once(bank_path, state)
+    with contextlib.closing(sqlite3.connect(state)) as db, db:
+        db.execute(edit)
+    before = state.read_bytes()
+    for command in (["review"], ["stats"]):
+        proc = run_cli([*command, str(bank_path), "--state", str(state)], "Tashkent\n")
+        assert proc.returncode == 1, proc.stdout + proc.stderr
+        assert "cannot be used as review state" in proc.stderr
+        assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+        assert "Card 1/" not in proc.stdout
+    assert state.read_bytes() == before
+    assert leftovers(state) == []
+
+
+def test_hostile16_another_apps_database_with_a_cards_table_is_refused(bank_path, tmp_path):
+    state = tmp_path / "collection.sqlite3"
+    with contextlib.closing(sqlite3.connect(state)) as db, db:
+        db.execute("PRAGMA user_version = 1")
+        db.execute("CREATE TABLE cards (id INTEGER PRIMARY KEY, nid INTEGER, due INTEGER)")
+        db.execute("INSERT INTO cards VALUES (1, 2, 3)")
+    before = state.read_bytes()
+    for command in ("review", "stats"):
+        result = CliRunner().invoke(cli, [command, str(bank_path), "--state", str(state)])
+        assert result.exit_code == 1
+        assert "cannot be used as review state" in result.output
+    assert state.read_bytes() == before
+
+
+@contextlib.contextmanager
+def read_only(path: Path):
+    """``path`` made read-only: mode 444, and immutable when root ignores the mode."""
+    path.chmod(0o444)
+    immutable = False
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode:
+            pytest.skip("running as root without chattr: cannot make a file read-only")
+        immutable = True
+    try:
+        yield
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        path.chmod(0o644)
+
+
+def test_hostile16_a_read_only_state_file_is_refused_before_the_first_card(bank_path, tmp_path):
+    state = tmp_path / "state.sqlite3"
+    review_once(bank_path, state)
+    before = state.read_bytes()
+    with read_only(state):
+        proc = run_cli(["review", str(bank_path), "--state", str(state)], "Islamabad\n")
+        assert proc.returncode == 1
+        assert "read-only" in proc.stderr
+        assert "Card 1/" not in proc.stdout
+        assert leftovers(state) == []  # no -wal or -shm left behind, of any mode
+        stats = run_cli(["stats", str(bank_path), "--state", str(state)], "")
+        assert stats.returncode == 0, stats.stderr
+        assert "new 4 · learning 1" in stats.stdout
+        assert leftovers(state) == []
+    assert state.read_bytes() == before
+
+
+def test_hostile16_stats_opens_the_state_read_only(bank_path, tmp_path):
+    state = tmp_path / "state.sqlite3"
+    review_once(bank_path, state)
+    before, mtime = state.read_bytes(), state.stat().st_mtime_ns
+    proc = run_cli(["stats", str(bank_path), "--state", str(state)], "")
+    assert proc.returncode == 0, proc.stderr
+    assert (state.read_bytes(), state.stat().st_mtime_ns) == (before, mtime)
+    assert leftovers(state) == []
+    with ReviewStore(state, create=False) as reader, pytest.raises(sqlite3.OperationalError):
+        reader.db.execute("DELETE FROM cards")  # the connection itself cannot write
+
+
+def test_hostile16_a_second_review_of_one_state_file_is_refused(bank_path, tmp_path):
+    state = tmp_path / "state.sqlite3"
+    first = subprocess.Popen(
+        [sys.executable, "-m", "quizgen", "review", str(bank_path), "--state", str(state)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert first.stdout is not None and first.stdin is not None
+        while not first.stdout.readline().startswith(b"Card 1/"):
+            pass  # the first review holds the file and waits for its first answer
+        second = run_cli(["review", str(bank_path), "--state", str(state)], "Tashkent\n")
+        assert second.returncode == 1
+        assert "a review is already running on this file" in second.stderr
+        assert "Card 1/" not in second.stdout
+        first.communicate(b"Tashkent\n", timeout=60)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    assert first.returncode == 0
+    with contextlib.closing(sqlite3.connect(state)) as db:
+        assert db.execute("SELECT question_id, outcome FROM reviews").fetchall() == [
+            ("uzbekistan", "right")
+        ]
+    review_once(bank_path, state)  # once the first has ended, the file is free again
+
+
+def test_hostile16_a_clock_at_year_9999_reviews_and_counts(banks, store):
+    clock = Clock(datetime(9999, 12, 31, 23, 59, 30, tzinfo=timezone.utc))
+    terminal, out = pipe_terminal(["Tashkent", "Islamabad"])
+    result = run_review(terminal, banks, store, new=2, clock=clock)
+    assert result.exit_code == 0
+    assert "Reviewed: 2/2 right (100%)" in out.getvalue()
+    assert all(card.due.year == 9999 for card in store.cards("caps").values())
+    stats = bank_stats(banks[0], store, clock())
+    assert (stats.reviews_30_days, stats.due_today, stats.streak_days) == (2, 2, 1)
+
+
+UTF8_BANK = """\
+id: jp
+title: Japanese
+questions:
+  - id: japan
+    type: short_answer
+    prompt: Japan, in Japanese?
+    answer: 日本
+"""
+
+
+def test_hostile16_answers_are_read_as_utf8_whatever_the_locale(write_bank, tmp_path):
+    bank = write_bank(UTF8_BANK, name="jp.yaml")
+    state = tmp_path / "state.sqlite3"
+    proc = subprocess.run(
+        [sys.executable, "-m", "quizgen", "review", str(bank), "--state", str(state)],
+        input="日本\n".encode(),
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii", "LC_ALL": "C"},
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert b"Right!" in proc.stdout
+    with contextlib.closing(sqlite3.connect(state)) as db:
+        assert db.execute("SELECT outcome FROM reviews").fetchall() == [("right",)]
+
+
+def test_hostile16_an_answer_that_is_not_utf8_is_never_recorded(write_bank, tmp_path):
+    bank = write_bank(UTF8_BANK, name="jp.yaml")
+    state = tmp_path / "state.sqlite3"
+    proc = subprocess.run(
+        [sys.executable, "-m", "quizgen", "review", str(bank), "--state", str(state)],
+        input="日".encode() + b"\xff\n",
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert b"Not recorded: the answer was not UTF-8 text." in proc.stdout
+    assert b"Traceback" not in proc.stderr
+    with contextlib.closing(sqlite3.connect(state)) as db:
+        assert db.execute("SELECT COUNT(*) FROM reviews").fetchone() == (0,)
+        assert db.execute("SELECT COUNT(*) FROM cards").fetchone() == (0,)
