@@ -22,11 +22,11 @@ from quizgen.study.grading import (
     Layout,
     grade,
     input_problem,
-    letter,
     make_layout,
     parse_letters,
     parse_true_false,
     right_answer_text,
+    shown_letter,
 )
 from quizgen.study.numbers import parse_number
 from quizgen.study.text_match import allowed_typos, grade_text, normalize, osa_distance
@@ -386,7 +386,7 @@ def test_input_problem_flags_slips_but_accepts_blank():
 
 
 def test_letters():
-    assert [letter(i) for i in (0, 1, 25, 26, 27)] == ["a", "b", "z", "aa", "ab"]
+    assert [shown_letter(i) for i in (0, 1, 25, 26, 27)] == ["a", "b", "z", "aa", "ab"]
     assert parse_letters("a c", ["x", "y", "z"]) == [0, 2]
     assert parse_letters("q", ["x", "y", "z"]) is None
 

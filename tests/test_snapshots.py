@@ -42,9 +42,12 @@ from quizgen.bank.load import load_banks
 from quizgen.bank.select import Criteria
 from quizgen.cli import cli
 from quizgen.resources import templates_dir
-from quizgen.study.quiz import plan_quiz, run_quiz
-from quizgen.study.review import ReviewStore, make_scheduler, run_review
+from quizgen.study.quiz import run_quiz
+from quizgen.study.review import run_review
+from quizgen.study.scheduling import make_scheduler
+from quizgen.study.session import plan_quiz
 from quizgen.study.stats import collect_stats, show_stats
+from quizgen.study.store import ReviewStore
 from quizgen.study.terminal import Terminal
 
 TESTS = Path(__file__).resolve().parent

@@ -39,7 +39,8 @@ from ..bank.model import (
     parse_cloze,
 )
 from ..errors import Location
-from .grading import FALSE_WORDS, TRUE_WORDS, Layout, grade, make_layout
+from ..questions import FALSE_WORDS, TRUE_WORDS
+from .grading import Layout, grade, make_layout
 from .numbers import GROUP_SEPARATORS, MINUS_SIGNS
 from .text_match import MAX_TYPOS, TYPO_BUDGET
 from .verdict import Verdict
@@ -74,7 +75,7 @@ def rules() -> dict[str, Any]:
             "best": "the accepted answer at the smallest distance is the spelling shown; "
             "exact matches after normalisation win first",
         },
-        "true_false": {"true": list(TRUE_WORDS), "false": list(FALSE_WORDS)},
+        "true_false": {"true": sorted(TRUE_WORDS), "false": sorted(FALSE_WORDS)},
         "numbers": {
             "sign": "optional, one of + and " + MINUS_SIGNS,
             "group_separators": GROUP_SEPARATORS,

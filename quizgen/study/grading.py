@@ -24,20 +24,30 @@ from ..bank.model import (
     ShortAnswer,
     TrueFalse,
 )
-from ..bank.select import choice_order, shuffled
-from .numbers import grade_number, numeric_answer_text, parse_number
+from ..questions import (
+    FALSE_WORDS,
+    TRUE_WORDS,
+    choice_order,
+    derangement,
+    letter,
+    letter_index,
+    not_in_answer_order,
+    number_text,
+    right_indices,
+    shuffled,
+    true_false_text,
+)
+from .numbers import grade_number, parse_number
 from .text_match import grade_text, normalize
 from .verdict import Outcome, Verdict
 
 # ------------------------------------------------------------------ true / false
 
-TRUE_WORDS: tuple[str, ...] = ("t", "true", "y", "yes", "1")
-FALSE_WORDS: tuple[str, ...] = ("f", "false", "n", "no", "0")
-
 
 def parse_true_false(text: str) -> bool | None:
-    """``t``/``true``/``y``/``yes``/``1`` is True, ``f``/``false``/``n``/``no``/``0`` False,
-    anything else None (compared after :func:`normalize`)."""
+    """A typed word as true or false (:data:`quizgen.questions.TRUE_WORDS` and
+    ``FALSE_WORDS``: t/true/y/yes/1, f/false/n/no/0), compared after :func:`normalize`;
+    anything else None."""
     word = normalize(text)
     if word in TRUE_WORDS:
         return True
@@ -46,54 +56,29 @@ def parse_true_false(text: str) -> bool | None:
     return None
 
 
-def true_false_text(value: bool) -> str:
-    """``true`` or ``false``."""
-    return "true" if value else "false"
-
-
 # ------------------------------------------------------------------------ layout
 
 
-def letter(index: int) -> str:
-    """``0 -> a``, ``25 -> z``, ``26 -> aa``: the label of a shown choice."""
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(ord("a") + rest) + out
-    return out
-
-
-def letter_index(text: str, count: int) -> int | None:
-    """The index a typed letter stands for among ``count`` shown items, or None."""
-    word = text.strip().casefold().rstrip(").")
-    for i in range(count):
-        if letter(i) == word:
-            return i
-    return None
+def shown_letter(position: int) -> str:
+    """The label of a display position on a terminal: a, b, ... z, aa, ab..."""
+    return letter(position, lower=True)
 
 
 @dataclass(frozen=True)
 class Layout:
     """How a question is shown: the bank indices of its choices (or matches, or
-    items) in display order. Display position ``i`` is lettered ``letter(i)``."""
+    items) in display order. Display position ``i`` is lettered ``shown_letter(i)``."""
 
     order: tuple[int, ...] = ()
-
-
-def _scrambled(count: int) -> list[int]:
-    """A fixed, never-identity order for unshuffled matching and ordering."""
-    if count < 2:
-        return list(range(count))
-    return [*range(1, count), 0]
 
 
 def make_layout(question: Question, seed: object | None) -> Layout:
     """The display order of a question's choices, matches or items.
 
-    With ``seed`` None (``--no-shuffle``) choices keep the bank order; matches and
-    items, which must not be shown in their answer order, are rotated by one.
-    Otherwise everything is shuffled reproducibly by seed and question id.
+    With ``seed`` None (``--no-shuffle``) choices keep the bank order; otherwise they
+    are shuffled reproducibly by seed and question id. Items are never shown in their
+    answer order (rotated by one if they would be), and no match is shown beside its
+    own item (a derangement of the shuffle).
     """
     if isinstance(question, (MultipleChoice, MultipleAnswer)):
         return Layout(tuple(choice_order(question, seed)))
@@ -103,12 +88,12 @@ def make_layout(question: Question, seed: object | None) -> Layout:
         count = len(question.items)
     else:
         return Layout()
-    if seed is None:
-        return Layout(tuple(_scrambled(count)))
-    order = shuffled(list(range(count)), seed, question.id, "layout")
-    if order == list(range(count)) and count > 1:
-        order = order[1:] + order[:1]
-    return Layout(tuple(order))
+    order = list(range(count))
+    if seed is not None:
+        order = shuffled(order, seed, question.id, "layout")
+    if isinstance(question, Matching):
+        return Layout(tuple(derangement(order)))
+    return Layout(tuple(not_in_answer_order(order)))
 
 
 def shown_items(question: Question, layout: Layout) -> list[str]:
@@ -124,8 +109,14 @@ def shown_items(question: Question, layout: Layout) -> list[str]:
     return [texts[i] for i in layout.order]
 
 
+def _right_positions(question: Question, layout: Layout) -> list[int]:
+    """The display positions of the right choices, in display order."""
+    right = set(right_indices(question))
+    return [p for p, i in enumerate(layout.order) if i in right]
+
+
 def _lettered(shown: Sequence[str], positions: Sequence[int]) -> str:
-    return ", ".join(f"{letter(p)}) {shown[p]}" for p in positions)
+    return ", ".join(f"{shown_letter(p)}) {shown[p]}" for p in positions)
 
 
 def resolve_choice(text: str, shown: Sequence[str]) -> int | None:
@@ -194,7 +185,7 @@ def input_problem(question: Question, layout: Layout, text: str) -> str | None:
     if not text.strip():
         return None
     shown = shown_items(question, layout)
-    last = letter(len(shown) - 1) if shown else "a"
+    last = shown_letter(len(shown) - 1) if shown else "a"
     if isinstance(question, TrueFalse) and parse_true_false(text) is None:
         return "type t (true) or f (false)"
     if isinstance(question, MultipleChoice) and resolve_choice(text, shown) is None:
@@ -208,7 +199,7 @@ def input_problem(question: Question, layout: Layout, text: str) -> str | None:
     if isinstance(question, Ordering):
         order = parse_letters(text, shown)
         if order is None or sorted(order) != list(range(len(shown))):
-            return f"type all {len(shown)} letters in order, such as: {' '.join(letter(i) for i in range(len(shown)))}"
+            return f"type all {len(shown)} letters in order, such as: {' '.join(shown_letter(i) for i in range(len(shown)))}"
     return None
 
 
@@ -216,28 +207,27 @@ def right_answer_text(question: Question, layout: Layout) -> str:
     """The right answer in the terms it was asked in (letters where letters were shown)."""
     shown = shown_items(question, layout)
     if isinstance(question, TrueFalse):
-        return true_false_text(question.answer)
+        return true_false_text(question.answer).lower()
     if isinstance(question, MultipleChoice):
         return _lettered(shown, [layout.order.index(question.answer_index)])
     if isinstance(question, MultipleAnswer):
-        positions = [
-            p for p, i in enumerate(layout.order) if question.choices[i] in question.answers
-        ]
-        return _lettered(shown, positions)
+        return _lettered(shown, _right_positions(question, layout))
     if isinstance(question, ShortAnswer):
         return question.answer
     if isinstance(question, Numeric):
-        return numeric_answer_text(question)
+        return number_text(question).summary
     if isinstance(question, Cloze):
         return "; ".join(d.answer for d in question.deletions)
     if isinstance(question, Matching):
         return "; ".join(
-            f"{left} → {letter(layout.order.index(i))}) {right}"
+            f"{left} → {shown_letter(layout.order.index(i))}) {right}"
             for i, (left, right) in enumerate(question.pairs)
         )
     if isinstance(question, Ordering):
         positions = [layout.order.index(i) for i in range(len(question.items))]
-        return " ".join(letter(p) for p in positions) + " (" + " → ".join(question.items) + ")"
+        return (
+            " ".join(shown_letter(p) for p in positions) + " (" + " → ".join(question.items) + ")"
+        )
     return ""
 
 
@@ -270,14 +260,14 @@ def _grade_choice(q: MultipleChoice, said: list[str], layout: Layout, canonical:
 
 def _grade_choices(q: MultipleAnswer, said: list[str], layout: Layout, canonical: str) -> Verdict:
     chosen = set(parse_letters(said[0], shown_items(q, layout)) or [])
-    expected = {p for p, i in enumerate(layout.order) if q.choices[i] in q.answers}
+    expected = set(_right_positions(q, layout))
     if chosen == expected:
         return Verdict("right", canonical)
     notes = []
     if chosen and expected - chosen:
-        notes.append("missed " + " ".join(letter(p) for p in sorted(expected - chosen)))
+        notes.append("missed " + " ".join(shown_letter(p) for p in sorted(expected - chosen)))
     if chosen - expected:
-        notes.append("not right: " + " ".join(letter(p) for p in sorted(chosen - expected)))
+        notes.append("not right: " + " ".join(shown_letter(p) for p in sorted(chosen - expected)))
     return Verdict("wrong", canonical, note="; ".join(notes) or None)
 
 
@@ -309,7 +299,7 @@ def _grade_matching(q: Matching, said: list[str], layout: Layout, canonical: str
     for i, ((left, right), line) in enumerate(zip(q.pairs, said, strict=False)):
         position = resolve_choice(line, shown)
         ok = position is not None and layout.order[position] == i
-        label = f"{i + 1}. {left} → {letter(layout.order.index(i))}) {right}"
+        label = f"{i + 1}. {left} → {shown_letter(layout.order.index(i))}) {right}"
         parts.append(Verdict("right" if ok else "wrong", label))
     return _combine(parts, canonical)
 

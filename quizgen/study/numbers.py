@@ -8,7 +8,7 @@ import re
 import unicodedata
 
 from ..bank.model import Numeric
-from ..text import format_number
+from ..questions import number_text
 from .verdict import Verdict
 
 MINUS_SIGNS = "-\u2212\u2012\u2013\u2014\ufe63\uff0d"
@@ -96,19 +96,9 @@ def parse_number(text: str) -> float | None:
     return -value if m.group("sign") and m.group("sign") in MINUS_SIGNS else value
 
 
-def numeric_answer_text(question: Numeric) -> str:
-    """The right answer of a numeric question, with its tolerance and unit."""
-    text = format_number(question.answer)
-    if question.tolerance:
-        text += f" ± {format_number(question.tolerance)}"
-    if question.unit:
-        text += f" {question.unit}"
-    return text
-
-
 def grade_number(response: str, question: Numeric) -> Verdict:
     """A parsed number within the question's tolerance is right; nothing is fuzzy."""
-    canonical = numeric_answer_text(question)
+    canonical = number_text(question).summary
     value = parse_number(response)
     if value is None:
         note = "not a number" if response.strip() else None

@@ -36,8 +36,9 @@ from ..bank.model import (
     ShortAnswer,
     TrueFalse,
 )
+from ..questions import source_title, type_info
 from ..text import to_terminal
-from .grading import Layout, input_problem, letter, response_count, shown_items
+from .grading import Layout, input_problem, response_count, shown_items, shown_letter
 from .session import readable
 from .verdict import Verdict
 
@@ -50,16 +51,6 @@ STYLES = {
     "yellow": "\x1b[33m",
     "blue": "\x1b[34m",
     "cyan": "\x1b[36m",
-}
-TYPE_NAMES = {
-    "multiple_choice": "multiple choice",
-    "multiple_answer": "select all that apply",
-    "true_false": "true or false",
-    "short_answer": "short answer",
-    "numeric": "number",
-    "cloze": "fill in the gaps",
-    "matching": "matching",
-    "ordering": "ordering",
 }
 ENTER = "\n"
 EASY_KEY = "e"  # after a right answer in a review: rate it Easy
@@ -237,7 +228,7 @@ class Terminal:
         note: str | None = None,
     ) -> None:
         """The heading, prompt and choices of a question."""
-        kind = TYPE_NAMES.get(question.type, question.type)
+        kind = type_info(question).asks
         head = [f"{label} {number}/{total}"]
         if note:
             head.append(note)
@@ -260,13 +251,13 @@ class Terminal:
             if isinstance(question, Ordering):
                 self.write(self.style("Put these in order, first to last:", "dim"))
             for i, text in enumerate(shown):
-                self.write(self._item(letter(i), text))
+                self.write(self._item(shown_letter(i), text))
         elif isinstance(question, Matching):
             for i, left in enumerate(question.lefts, start=1):
                 self.write(self._item(str(i), left, suffix="."))
             self.write(self.style("Match each with one of:", "dim"))
             for i, text in enumerate(shown):
-                self.write(self._item(letter(i), text))
+                self.write(self._item(shown_letter(i), text))
 
     def _item(self, label: str, text: str, suffix: str = ")") -> str:
         indent = " " * (len(label) + len(suffix) + 3)
@@ -373,8 +364,7 @@ class Terminal:
         if question.explanation:
             self.write(self.bank_text(question.explanation, indent="  "))
         if question.source is not None:
-            document = bank.source_for(question) if bank is not None else None
-            title = document.title if document is not None else question.source.doc
+            title = source_title(bank, question) or question.source.doc
             quote = " ".join(question.source.quote.split())
             self.write(
                 self.style(f"  Source: {safe(title)}", "dim")
