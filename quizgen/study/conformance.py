@@ -246,8 +246,12 @@ def document() -> dict[str, Any]:
 
 
 def render() -> str:
-    """The file's text, as shipped."""
-    return json.dumps(document(), ensure_ascii=False, indent=1) + "\n"
+    """The file's text, as shipped: the rules indented, one vector per line."""
+    doc = document()
+    vectors = doc.pop("vectors")
+    head = json.dumps(doc, ensure_ascii=False, indent=1)[:-2]  # without the closing brace
+    lines = [json.dumps(v, ensure_ascii=False) for v in vectors]
+    return head + ',\n "vectors": [\n  ' + ",\n  ".join(lines) + "\n ]\n}\n"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
