@@ -12,9 +12,9 @@ from collections.abc import Callable
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .common_keys import COMMON_KEYS, Fields, QuestionContext, optional_text, read_common
-from .model import QUESTION_TYPES, Question, parse_cloze
+from .model import MAX_CLOZE_NUMBER, QUESTION_TYPES, Question, parse_cloze
 from .values import NodeReader
-from .yaml_nodes import NULL, key_nodes, node_kind
+from .yaml_nodes import NULL, node_kind
 
 TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "multiple_choice": ("choices", "answer", "shuffle"),
@@ -35,7 +35,7 @@ def build_question(r: NodeReader, node: Node, ctx: QuestionContext) -> Question 
     if not isinstance(node, MappingNode):
         r.error(node, f"a question must be a mapping, not {node_kind(node)}")
         return None
-    raw = key_nodes(node)
+    raw = r.keys_as_read(node)
     qid = raw.get("id")
     if isinstance(qid, ScalarNode) and qid.tag != NULL:
         r.question = qid.value
@@ -203,15 +203,28 @@ def build_cloze(r: NodeReader, keys: dict[str, Node], node: Node, f: Fields) -> 
         r.error(where, "cloze text has no deletion; write gaps as {{c1::answer}}")
         f.ok = False
     for d in deletions:
+        shown = text[d.start + 3 : text.index("::", d.start)]
+        shown = shown if len(shown) <= 20 else shown[:20] + "..."
         if d.number < 1:
-            r.error(where, f"cloze deletion c{d.number} must be numbered from c1")
+            r.error(where, f"cloze deletion c{shown} must be numbered from c1")
+            f.ok = False
+        elif d.number > MAX_CLOZE_NUMBER:
+            r.error(
+                where,
+                f"cloze deletion c{shown} is numbered above c{MAX_CLOZE_NUMBER}, "
+                "the highest number Anki makes a card for",
+            )
             f.ok = False
         if not d.answer.strip():
-            r.error(where, f"cloze deletion c{d.number} has an empty answer")
+            r.error(where, f"cloze deletion c{shown} has an empty answer")
             f.ok = False
-    leftover = text
-    for d in reversed(deletions):
-        leftover = leftover[: d.start] + leftover[d.end :]
+    pieces: list[str] = []  # the text outside the deletions
+    last = 0
+    for d in deletions:
+        pieces.append(text[last : d.start])
+        last = d.end
+    pieces.append(text[last:])
+    leftover = "".join(pieces)
     if "{{c" in leftover or "}}" in leftover:
         r.error(where, "cloze text has an unclosed or malformed deletion; write {{c1::answer}}")
         f.ok = False

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Problem, QuizgenError
+from .files import MAX_SOURCE_BYTES, megabytes, regular_file_size
 from .model import Bank
 from .parse import bank_files, parse_bank
 from .provenance import closest_passage, normalize, normalized_document, quote_occurs
@@ -86,6 +87,11 @@ def _check_bank(bank: Bank, *, complete: bool = True) -> list[Problem]:
     problems: list[Problem] = []
     documents: dict[str, str | None] = {}
     for source in bank.sources.values():
+        refused = _unreadable_source(source.path)
+        if refused is not None:  # looked at before opening: a FIFO or a device never is
+            documents[source.id] = None
+            problems.append(Problem(source.location, "error", refused))
+            continue
         try:
             documents[source.id] = normalized_document(source.path)
         except FileNotFoundError:
@@ -130,6 +136,21 @@ def _check_bank(bank: Bank, *, complete: bool = True) -> list[Problem]:
             message = f"source '{source.id}' is declared but no question cites it"
             problems.append(Problem(source.location, "warning", message))
     return problems
+
+
+def _unreadable_source(path: Path) -> str | None:
+    """Why the source document at ``path`` will not be read, or None."""
+    size = regular_file_size(path)
+    if size == "does not exist":
+        return f"source file {path} does not exist"
+    if isinstance(size, str):
+        return f"source {path} {size}"
+    if size > MAX_SOURCE_BYTES:
+        return (
+            f"source {path} is {megabytes(size)}; "
+            f"a source document may be at most {megabytes(MAX_SOURCE_BYTES)}"
+        )
+    return None
 
 
 def ensure_valid(report: CheckReport, *, strict: bool = False) -> None:

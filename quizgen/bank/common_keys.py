@@ -14,6 +14,13 @@ from typing import Any
 from yaml.nodes import Node, SequenceNode
 
 from ..errors import Location
+from .files import (
+    IMAGE_WARN_BYTES,
+    MAX_IMAGE_BYTES,
+    image_format_problem,
+    megabytes,
+    regular_file_size,
+)
 from .model import DIFFICULTIES, QUESTION_TYPES, Source, SourceRef
 from .values import NodeReader, did_you_mean, resolved
 
@@ -199,16 +206,27 @@ def read_image(r: NodeReader, node: Node, folder: Path, f: Fields) -> Path | Non
         r.error(node, f"image '{value}' must stay inside the bank's folder")
     elif path.suffix.lower() not in IMAGE_SUFFIXES:
         r.error(node, f"image '{value}' must be one of {', '.join(IMAGE_SUFFIXES)}")
-    elif not _is_file(path):
-        r.error(node, f"image '{value}' does not exist")
     else:
-        return path
+        problem = _image_problem(r, node, path)
+        if problem is None:
+            return path
+        r.error(node, f"image '{value}' {problem}")
     f.ok = False
     return None
 
 
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except (OSError, ValueError):  # e.g. a name too long for the file system
-        return False
+def _image_problem(r: NodeReader, node: Node, path: Path) -> str | None:
+    """Why the image file cannot be used, or None (warning when it is large)."""
+    size = regular_file_size(path)
+    if isinstance(size, str):
+        return size
+    if size > MAX_IMAGE_BYTES:
+        return f"is {megabytes(size)}; an image may be at most {megabytes(MAX_IMAGE_BYTES)}"
+    problem = image_format_problem(path)
+    if problem is None and size > IMAGE_WARN_BYTES:
+        message = (
+            f"image '{path.name}' is {megabytes(size)}; every page and card that shows it "
+            f"carries it, so keep images under {megabytes(IMAGE_WARN_BYTES)}"
+        )
+        r.report(node, message, "warning")
+    return problem

@@ -15,6 +15,7 @@ from yaml.nodes import MappingNode, Node, SequenceNode
 from ..errors import Location, Problem, QuizgenError
 from .builders import build_question
 from .common_keys import SLUG, QuestionContext
+from .files import regular_file_size
 from .model import Bank, Question, Source
 from .values import NodeReader, resolved
 from .yaml_nodes import node_kind, read_yaml
@@ -41,6 +42,11 @@ def bank_files(paths: list[Path]) -> list[Path]:
                 )
             files.extend(found)
         elif path.exists():
+            kind = regular_file_size(path)
+            if isinstance(kind, str):  # a device or a FIFO would be read forever
+                raise QuizgenError(
+                    f"{path} {kind}; a bank is a YAML file", location=Location(str(path))
+                )
             files.append(path)
         else:
             raise QuizgenError(f"no such file or folder: {path}", location=Location(str(path)))

@@ -10,15 +10,29 @@ from __future__ import annotations
 import difflib
 import math
 from pathlib import Path
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from ..errors import Location, Problem, Severity
-from .yaml_nodes import BOOL, FLOAT, INT, MERGE, NULL, merge_sources, node_kind, node_location
+from .yaml_nodes import (
+    BOOL,
+    FLOAT,
+    INT,
+    MERGE,
+    NULL,
+    key_nodes,
+    node_kind,
+    node_location,
+    resolve_merges,
+)
 
 # Used only to read the value of int and float scalars; nothing else is ever constructed.
 _SCALARS = yaml.constructor.SafeConstructor()
+
+# A mapping's keys to value nodes, and its problems as (node, message).
+_Checked = tuple[dict[str, Node], list[tuple[Node, str]]]
 
 # YAML's boolean words (as PyYAML reads them, any case); `!!bool maybe` is not one.
 TRUE_WORDS = ("true", "yes", "on")
@@ -50,6 +64,9 @@ class NodeReader:
         self.file = file
         self.problems: list[Problem] = []
         self.question: str | None = None  # the id of the question being read, for messages
+        # Merged mappings already checked, per way of reading them: merge chains cost O(n).
+        self._merged: dict[tuple[Any, ...], dict[int, _Checked]] = {}
+        self._key_nodes: dict[int, dict[str, Node]] = {}
 
     def report(self, where: Node | Location, message: str, severity: Severity = "error") -> None:
         """Record a problem at ``where`` (a node or a location)."""
@@ -83,17 +100,27 @@ class NodeReader:
         if not isinstance(node, MappingNode):
             self.error(node, f"{what} must be a mapping, not {node_kind(node)}")
             return None
-        out: dict[str, Node] = {}
-        self._keys_of(node, what, allowed, qtype, known, out)
-        for source in merge_sources(node):
-            if not isinstance(source, MappingNode):
-                self.error(source, f"{what} must be a mapping, not {node_kind(source)}")
-                continue
-            fields: dict[str, Node] = {}
-            self._keys_of(source, what, allowed, qtype, known, fields)
-            for key, value_node in fields.items():
-                out.setdefault(key, value_node)
-        return out
+        if not any(key.tag == MERGE for key, _ in node.value):  # the common case
+            fields, problems = self._keys_of(node, what, allowed, qtype, known)
+            for where, message in problems:
+                self.error(where, message)
+            return fields
+        cache = self._merged.setdefault((what, allowed, qtype, known), {})
+
+        def combine(current: Node, merged: list[_Checked]) -> _Checked:
+            if not isinstance(current, MappingNode):  # a merged node that is not a mapping
+                return {}, [(current, f"{what} must be a mapping, not {node_kind(current)}")]
+            fields, problems = self._keys_of(current, what, allowed, qtype, known)
+            for more_fields, more_problems in merged:
+                for key, value_node in more_fields.items():
+                    fields.setdefault(key, value_node)
+                problems.extend(more_problems)
+            return fields, problems
+
+        fields, problems = resolve_merges(node, combine, cache)
+        for where, message in problems:  # reported for each question that reads them
+            self.error(where, message)
+        return dict(fields)
 
     def _keys_of(
         self,
@@ -102,35 +129,43 @@ class NodeReader:
         allowed: tuple[str, ...] | None,
         qtype: str | None,
         known: tuple[str, ...],
-        out: dict[str, Node],
-    ) -> None:
-        """The explicit (not merged) keys of one mapping into ``out``."""
+    ) -> _Checked:
+        """The explicit (not merged) keys of one mapping, and the problems with them."""
+        out: dict[str, Node] = {}
+        problems: list[tuple[Node, str]] = []
         for key_node, value_node in node.value:
             if key_node.tag == MERGE:
                 continue
             if not isinstance(key_node, ScalarNode) or key_node.tag == NULL:
-                self.error(key_node, f"{what} has a key that is not text")
+                problems.append((key_node, f"{what} has a key that is not text"))
                 continue
             key = key_node.value
             if key in out:
                 first = out[key].start_mark
-                self.error(
-                    key_node,
-                    f"duplicate key '{key}' (first given at line {first.line + 1}); "
-                    "a key may appear once",
+                problems.append(
+                    (
+                        key_node,
+                        f"duplicate key '{key}' (first given at line {first.line + 1}); "
+                        "a key may appear once",
+                    )
                 )
                 continue
             if allowed is not None and key not in allowed:
                 if qtype and key in known:
-                    self.error(key_node, f"key '{key}' does not apply to a {qtype} question")
+                    problems.append((key_node, f"key '{key}' does not apply to a {qtype} question"))
                 else:
                     hint = did_you_mean(key, allowed)
                     if not hint and qtype and known:  # a misspelt key of another type
                         other = did_you_mean(key, known)
                         hint = other and f"{other[:-1]} It is not a key of {qtype} questions)"
-                    self.error(key_node, f"unknown key '{key}'{hint}")
+                    problems.append((key_node, f"unknown key '{key}'{hint}"))
                 continue
             out[key] = value_node
+        return out, problems
+
+    def keys_as_read(self, node: MappingNode) -> dict[str, Node]:
+        """A mapping's keys to value nodes, merges applied, nothing reported (see key_nodes)."""
+        return key_nodes(node, self._key_nodes)
 
     def text(self, node: Node, what: str, *, required: bool = True) -> str | None:
         """A scalar's text (a number or boolean as written); empty text is an error."""
@@ -148,7 +183,11 @@ class NodeReader:
     def boolean(self, node: Node, what: str) -> bool | None:
         """A YAML boolean: true/false, yes/no, on/off in any case."""
         if isinstance(node, ScalarNode) and node.tag == BOOL:
-            return node.value.lower() in ("true", "yes", "on", "y")
+            word = node.value.lower()
+            if word in TRUE_WORDS or word in FALSE_WORDS:
+                return word in TRUE_WORDS
+            self.error(node, f"{what} must be true or false, not '{_shown(node.value)}'")
+            return None
         self.error(node, f"{what} must be true or false, not {node_kind(node)}")
         return None
 
@@ -163,10 +202,11 @@ class NodeReader:
                 value = _SCALARS.construct_yaml_int(node)
             else:
                 value = _SCALARS.construct_yaml_float(node)
-        except (ValueError, yaml.YAMLError):
-            value = None
+        except (ValueError, IndexError, yaml.YAMLError):  # `!!int ""`, `!!int "-"`, ...
+            self.error(node, f"{what} must be a number; '{_shown(node.value)}' is not one")
+            return None
         try:
-            finite = value is not None and math.isfinite(value)
+            finite = math.isfinite(value)
         except OverflowError:  # an int too large for a float
             finite = False
         if finite:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from yaml.composer import ComposerError
@@ -38,6 +38,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Parser  # type: ignore[assignment]
 
 LIBYAML = _Parser.__name__.startswith("C")
+
+T = TypeVar("T")
 
 TAG_PREFIX = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = (TAG_PREFIX + t for t in ("str", "int", "float", "bool", "null"))
@@ -240,26 +242,8 @@ def children(node: Node) -> list[Node]:
     return []
 
 
-def merge_sources(node: MappingNode) -> Iterator[Node]:
-    """The nodes merged into ``node`` by ``<<`` keys, in precedence order, each once.
-
-    Explicit keys win over merged ones, and an earlier merge over a later one; a merged
-    mapping's own merges come right after it. Walked with a stack, so a chain of any
-    length is read without recursion.
-    """
-    seen: set[int] = {id(node)}
-    stack = list(reversed(_direct_merges(node)))
-    while stack:
-        source = stack.pop()
-        if id(source) in seen:
-            continue
-        seen.add(id(source))
-        yield source
-        if isinstance(source, MappingNode):
-            stack.extend(reversed(_direct_merges(source)))
-
-
-def _direct_merges(node: MappingNode) -> list[Node]:
+def direct_merges(node: MappingNode) -> list[Node]:
+    """The nodes a mapping's own ``<<`` keys merge into it, in the order written."""
     out: list[Node] = []
     for key, value in node.value:
         if key.tag == MERGE:
@@ -267,15 +251,50 @@ def _direct_merges(node: MappingNode) -> list[Node]:
     return out
 
 
-def key_nodes(node: MappingNode) -> dict[str, Node]:
-    """A mapping's text keys to their value nodes as read: the first of a duplicate, merges applied."""
-    out: dict[str, Node] = {}
-    for mapping in (node, *merge_sources(node)):
-        if isinstance(mapping, MappingNode):
-            for key, value in mapping.value:
+def resolve_merges(node: Node, combine: Callable[[Node, list[T]], T], cache: dict[int, T]) -> T:
+    """``combine(n, [results of n's merged nodes])`` for ``node``, computed bottom-up.
+
+    Each merged mapping is combined once per ``cache`` (a chain of a thousand
+    ``<<: *previous`` links costs a thousand steps, not half a million) and with a
+    stack, not recursion. Aliases cannot form a cycle here: the composer's checks
+    refuse a recursive structure before anything is resolved.
+    """
+    stack: list[tuple[Node, bool]] = [(node, False)]
+    while stack:
+        current, ready = stack.pop()
+        if id(current) in cache:
+            continue
+        merged = direct_merges(current) if isinstance(current, MappingNode) else []
+        if ready or not merged:
+            cache[id(current)] = combine(current, [cache[id(m)] for m in merged])
+            continue
+        stack.append((current, True))
+        stack.extend((m, False) for m in merged if id(m) not in cache)
+    return cache[id(node)]
+
+
+def key_nodes(
+    node: MappingNode, cache: dict[int, dict[str, Node]] | None = None
+) -> dict[str, Node]:
+    """A mapping's text keys to their value nodes as read: the first of a duplicate, merges applied.
+
+    Explicit keys win over merged ones, and an earlier merge over a later one.
+    """
+
+    def combine(current: Node, merged: list[dict[str, Node]]) -> dict[str, Node]:
+        out: dict[str, Node] = {}
+        if isinstance(current, MappingNode):
+            for key, value in current.value:
                 if key.tag != MERGE and isinstance(key, ScalarNode):
                     out.setdefault(key.value, value)
-    return out
+        for fields in merged:
+            for key, value in fields.items():
+                out.setdefault(key, value)
+        return out
+
+    if not any(key.tag == MERGE for key, _ in node.value):  # the common case
+        return combine(node, [])
+    return resolve_merges(node, combine, {} if cache is None else cache)
 
 
 def compose_document(loader: Any) -> Node | None:
