@@ -1,5 +1,6 @@
-"""The docs tell the truth: every command is in the README and has help with an example,
-and every example in docs/bank-format.md is a valid bank."""
+"""The docs tell the truth: every command is in the README's table and has help with an
+example and the options the table shows, and every example in docs/bank-format.md is a valid
+bank. (The shell examples run in tests/test_doc_examples.py.)"""
 
 from __future__ import annotations
 
@@ -20,8 +21,31 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(cli.commands)
 
 
-def test_the_cli_has_the_commands_the_docs_promise() -> None:
-    assert {"check", "list"} <= set(COMMANDS)
+def readme_command_table() -> dict[str, str]:
+    """The README's table of commands: each command's name and its synopsis."""
+    section = README.split("\n## Commands\n", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `quizgen ([a-z-]+)([^`]*)` \|", section, re.M)
+    return dict(rows)
+
+
+TABLE = readme_command_table()
+
+
+def test_the_readme_command_table_lists_every_command() -> None:
+    assert sorted(TABLE) == COMMANDS
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_the_cli_has_the_commands_the_docs_promise(name: str) -> None:
+    """Each command in the table exists, has help with an example, and every option shown."""
+    assert name in cli.commands, f"the README lists `quizgen {name}`, the CLI has no such command"
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output, f"`quizgen {name} --help` shows no example"
+    assert f"quizgen {name}" in result.output.split("Example:", 1)[1]
+    options = re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", TABLE[name])
+    for option in options:
+        assert re.search(rf"(?<![\w-]){option}\b", result.output), f"{name}: {option} not in --help"
 
 
 @pytest.mark.parametrize("name", COMMANDS)
@@ -39,6 +63,15 @@ def test_every_command_has_a_summary_and_an_example(name: str) -> None:
     assert f"quizgen {name}" in result.output.split("Example:", 1)[1]
 
 
+def test_the_anki_doc_names_the_note_types_and_ids_the_code_uses() -> None:
+    from quizgen.outputs.anki import NOTE_TYPES
+
+    text = (REPO / "docs" / "anki.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| (quizgen [^|]+?) \| (\d+) \|", text, re.M)
+    documented = {qtype: (name, int(number)) for qtype, name, number in rows}
+    assert documented == {qtype: (spec.name, spec.id) for qtype, spec in NOTE_TYPES.items()}
+
+
 def _format_examples() -> list[str]:
     text = (REPO / "docs" / "bank-format.md").read_text(encoding="utf-8")
     return re.findall(r"### `\w+`.*?\n```yaml\n(.*?)```", text, re.S)
@@ -46,7 +79,8 @@ def _format_examples() -> list[str]:
 
 def test_the_format_doc_has_an_example_of_every_type() -> None:
     examples = _format_examples()
-    types = {re.search(r"type: (\w+)", e).group(1) for e in examples}
+    types = {m.group(1) for e in examples if (m := re.search(r"type: (\w+)", e))}
+    assert len(types) == len(examples), "an example without a type, or two of one type"
     assert types == {
         "multiple_choice",
         "multiple_answer",

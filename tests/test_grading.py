@@ -26,6 +26,7 @@ from quizgen.study.grading import (
     parse_letters,
     parse_true_false,
     right_answer_text,
+    shown_items,
     shown_letter,
 )
 from quizgen.study.numbers import parse_number
@@ -368,9 +369,23 @@ def test_layout_is_bank_order_without_seed_and_reproducible_with_one():
 
 
 def test_shuffled_matching_is_never_shown_in_answer_order():
-    q = Ordering(id="o", prompt="?", location=HERE, items=("x", "y"))
-    for seed in range(20):
-        assert make_layout(q, seed).order != (0, 1)
+    """No match is ever shown beside its own item (so never the answer order either)."""
+    for pairs in (2, 3, 5):
+        q = Matching(
+            id="m",
+            prompt="?",
+            location=HERE,
+            pairs=tuple((f"left {n}", f"right {n}") for n in range(pairs)),
+        )
+        for seed in [None, *range(40)]:
+            shown = shown_items(q, make_layout(q, seed))
+            assert sorted(shown) == sorted(q.rights), (pairs, seed)
+            beside = [
+                n
+                for n, (left, right) in enumerate(zip(q.lefts, shown, strict=True))
+                if (left, right) in q.pairs
+            ]
+            assert not beside, (pairs, seed, shown)
 
 
 def test_input_problem_flags_slips_but_accepts_blank():

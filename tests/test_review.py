@@ -5,12 +5,11 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import random
+import select
 import signal
 import sqlite3
 import subprocess
 import sys
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -450,65 +449,99 @@ def test_sigkill_mid_session_loses_only_the_answer_being_typed(bank_path, tmp_pa
         assert [i.question.id for i in queue] == ["russia", "kazakhstan", "ww1"]
 
 
-def type_slowly(proc: subprocess.Popen[bytes], lines: list[bytes]) -> None:
-    """Answer one line every 10 ms, as a fast student would, until the process dies."""
-    with contextlib.suppress(BrokenPipeError, OSError, ValueError):
-        for line in lines:
-            proc.stdin.write(line)
-            proc.stdin.flush()
-            time.sleep(0.01)
-        proc.stdin.close()
+class ReviewProcess:
+    """`quizgen review` as a real process on pipes, driven line by line: the test waits for
+    specific output before it answers or kills, so the moment of each kill is chosen, not timed."""
 
-
-def drain(proc: subprocess.Popen[bytes], started: threading.Event) -> None:
-    """Read the session's output; set ``started`` when the first card is shown."""
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.startswith(b"Card 1/"):
-            started.set()
-
-
-def test_repeated_kills_at_random_moments_never_corrupt_the_state(write_bank, tmp_path):
-    many = "id: many\ntitle: Many\nquestions:\n" + "".join(
-        f"  - id: q{n}\n    type: short_answer\n    prompt: Say w{n}\n    answer: w{n}\n"
-        for n in range(200)
-    )
-    bank = write_bank(many, name="many.yaml")
-    answers = [f"w{n}\n".encode() for n in range(200)]
-    rng = random.Random(7)
-    saved = []
-    for attempt in range(6):
-        state = tmp_path / f"state{attempt}.sqlite3"
-        proc = subprocess.Popen(
+    def __init__(self, bank: Path, state: Path) -> None:
+        self.proc = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "quizgen",
-                "review",
-                str(bank),
-                "--state",
-                str(state),
-                "--new",
-                "200",
+                *(sys.executable, "-m", "quizgen", "review", str(bank)),
+                *("--state", str(state), "--new", "100"),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
-        started = threading.Event()
-        reader = threading.Thread(target=drain, args=(proc, started), daemon=True)
-        reader.start()
-        # Kill at a random moment once the session runs (start-up time varies with load).
-        assert started.wait(60)
-        feeder = threading.Thread(target=type_slowly, args=(proc, answers), daemon=True)
-        feeder.start()
-        time.sleep(rng.uniform(0.05, 1.0))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        cards, reviewed, _ = check_database(state)
+        self.pending = b""
+
+    def wait_for_line(self, wanted: str, timeout: float = 120) -> None:
+        """Read output until a whole line equal to ``wanted``; fail on EOF or after ``timeout``."""
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        deadline = time.monotonic() + timeout
+        line = b"\n" + wanted.encode() + b"\n"
+        while True:
+            at = (b"\n" + self.pending).find(line)
+            if at >= 0:  # consume the output up to and including that line
+                self.pending = (b"\n" + self.pending)[at + len(line) :]
+                return
+            remaining = deadline - time.monotonic()
+            assert remaining > 0, f"no line {wanted!r} within {timeout} s"
+            if select.select([fd], [], [], remaining)[0]:
+                chunk = os.read(fd, 65536)
+                assert chunk, f"the session ended before printing {wanted!r}"
+                self.pending += chunk
+
+    def send(self, *answers: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("".join(f"{a}\n" for a in answers).encode())
+        self.proc.stdin.flush()
+
+    def answer(self, first: int, count: int) -> None:
+        """Answer questions q{first}... right, each after its prompt; then wait for the next prompt,
+        which is printed only after the last answer was committed."""
+        for n in range(first, first + count):
+            self.wait_for_line(f"Say w{n}")
+            self.send(f"w{n}")
+        self.wait_for_line(f"Say w{first + count}")
+
+    def kill(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=60)
+        assert self.proc.returncode == -signal.SIGKILL
+        for stream in (self.proc.stdin, self.proc.stdout):
+            assert stream is not None
+            with contextlib.suppress(BrokenPipeError):
+                stream.close()
+
+
+def test_repeated_kills_at_chosen_moments_never_corrupt_the_state(write_bank, tmp_path):
+    """SIGKILL a real review process again and again on one state file: while it waits for an
+    answer (every answer given is kept), and right after answers were sent, while it grades and
+    commits them (each answer is kept whole or not at all). Each new session goes on where the
+    last stopped, and the file is never corrupt."""
+    total = 60
+    many = "id: many\ntitle: Many\nquestions:\n" + "".join(
+        f"  - id: q{n}\n    type: short_answer\n    prompt: Say w{n}\n    answer: w{n}\n"
+        for n in range(total)
+    )
+    bank = write_bank(many, name="many.yaml")
+    state = tmp_path / "state.sqlite3"
+
+    def saved() -> int:
+        cards, reviewed, _ = check_database(state)  # PRAGMA integrity_check is "ok"
         assert cards == reviewed  # each answer saved whole: its card and its review together
-        saved.append(cards)
-    assert any(0 < n < 200 for n in saved), saved  # some kills did land mid-session
+        return cards
+
+    # (answers to give and see committed, answers then sent at once just before the kill)
+    kills = [(0, 0), (1, 0), (5, 0), (2, 1), (0, 1), (3, 8), (0, 20)]
+    for committed, in_flight in kills:
+        before = saved()
+        session = ReviewProcess(bank, state)
+        session.answer(before, committed)
+        session.send(*(f"w{n}" for n in range(before + committed, before + committed + in_flight)))
+        session.kill()
+        after = saved()
+        assert before + committed <= after <= before + committed + in_flight, (before, after)
+    assert 0 < saved() < total
+
+    last = ReviewProcess(bank, state)  # the session after the last kill finishes the bank
+    left = range(saved(), total)
+    out, _ = last.proc.communicate("".join(f"w{n}\n" for n in left).encode(), timeout=120)
+    assert last.proc.returncode == 0, out.decode()
+    assert f"Reviewed: {len(left)}/{len(left)} right (100%)" in out.decode()
+    assert saved() == total
 
 
 def test_pty_ctrl_c_in_review_keeps_answers_and_exits_130(bank_path, tmp_path):
