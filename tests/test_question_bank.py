@@ -39,7 +39,7 @@ from quizgen.bank.model import (
     SourceRef,
     TrueFalse,
 )
-from quizgen.bank.provenance import normalize, normalized_document, quote_occurs
+from quizgen.bank.provenance import normalize, normalized_document
 from quizgen.study.grading import grade_number, grade_text
 from quizgen.text import format_number
 
