@@ -76,7 +76,11 @@ def output_file_option(default: str | None, help_text: str) -> Callable[[F], F]:
 
 def printing_options(func: F) -> F:
     """``--pdf`` and ``--browser``: print pages to PDF with a Chrome/Chromium."""
-    func = browser_option(func)
+    func = click.option(
+        "--browser",
+        metavar="PATH",
+        help="The Chrome/Chromium for --pdf (default: $QUIZGEN_BROWSER, else one on PATH).",
+    )(func)
     return click.option(
         "--pdf", is_flag=True, help="Also print each quiz and key to PDF with Chrome/Chromium."
     )(func)
@@ -91,36 +95,35 @@ def browser_option(func: F) -> F:
     )(func)
 
 
-def page_options(func: F) -> F:
+def page_options(no_shuffle_help: str) -> Callable[[F], F]:
     """The options of a printed quiz: seed, shuffle, versions, paper, title."""
-    for option in reversed(
-        (
-            click.option(
-                "--seed", metavar="S", help="Make the selection and every shuffle reproducible."
-            ),
-            click.option(
-                "--no-shuffle",
-                is_flag=True,
-                help="Keep the bank's order of questions and choices (first N with --count).",
-            ),
-            click.option(
-                "--versions",
-                type=click.IntRange(min=1),
-                metavar="N",
-                help="Write N versions (A, B, ... Z, AA, ...): same questions, different order.",
-            ),
-            click.option(
-                "--paper",
-                type=click.Choice(["a4", "letter"]),
-                default="a4",
-                show_default=True,
-                help="Paper size for printing.",
-            ),
-            click.option("--title", help="The heading (default: the bank's title)."),
-        )
-    ):
-        func = option(func)
-    return func
+    options = (
+        click.option(
+            "--seed", metavar="S", help="Make the selection and every shuffle reproducible."
+        ),
+        click.option("--no-shuffle", is_flag=True, help=no_shuffle_help),
+        click.option(
+            "--versions",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="Write N versions (A, B, ... Z, AA, ...): same questions, different order.",
+        ),
+        click.option(
+            "--paper",
+            type=click.Choice(["a4", "letter"]),
+            default="a4",
+            show_default=True,
+            help="Paper size for printing.",
+        ),
+        click.option("--title", help="The heading (default: the bank's title)."),
+    )
+
+    def decorate(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
 
 
 def template_dir_option(func: F) -> F:

@@ -25,7 +25,7 @@ from .common import (
 @bank_paths_argument
 @output_file_option(None, "The file to write.  [default: quizgen + the format's suffix]")
 @selection_options
-@page_options
+@page_options("Keep the bank's order of questions and choices.")
 @browser_option
 @template_dir_option
 @click.option(

@@ -24,7 +24,7 @@ from .common import (
 @output_file_option("quiz.html", "The student page; the key goes beside it as NAME-key.html.")
 @click.option("--count", type=click.IntRange(min=1), metavar="N", help="Use at most N questions.")
 @selection_options
-@page_options
+@page_options("Keep the bank's order of questions and choices (first N with --count).")
 @printing_options
 @template_dir_option
 def html(
