@@ -49,6 +49,9 @@ questions:
     prompt: Capital?
     answer: [Bishkek, Frunze]
     case_sensitive: true
+    source:
+      - {doc: blog, quote: "Kyrgyzstan"}
+      - {doc: bare, quote: "Shanghai Cooperation Organization"}
   - id: num
     type: numeric
     prompt: How far?
@@ -124,8 +127,15 @@ def test_every_question_of_every_type_with_its_answer(write_bank, tmp_path):
         "Members",
         "easy",
     )
-    assert q["mc"]["source"] == {"doc": "blog", "title": "The blog post", "quote": "Kyrgyzstan"}
-    assert q["ma"]["source"] is None and q["ma"]["tags"] == []
+    assert q["mc"]["citations"] == [
+        {"doc": "blog", "title": "The blog post", "quote": "Kyrgyzstan"}
+    ]
+    assert q["ma"]["citations"] == [] and q["ma"]["tags"] == []
+    bare_title = model.sources["bare"].title
+    assert q["sa"]["citations"] == [
+        {"doc": "blog", "title": "The blog post", "quote": "Kyrgyzstan"},
+        {"doc": "bare", "title": bare_title, "quote": "Shanghai Cooperation Organization"},
+    ]
 
 
 def test_bank_text_is_text_unchanged(write_bank, tmp_path):
@@ -182,8 +192,9 @@ def test_the_shipped_bank_exports_in_a_real_process(tmp_path):
             record = exported[question.id]
             assert record["type"] == question.type
             assert record["answer_text"]
-            if question.source is not None:
-                assert record["source"]["quote"] == question.source.quote
+            assert [c["quote"] for c in record["citations"]] == [
+                ref.quote for ref in question.citations
+            ]
 
 
 def test_json_is_listed_as_carrying_every_type():

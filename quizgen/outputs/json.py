@@ -2,7 +2,7 @@
 
 One document: the banks, each with its sources and its chosen questions. Each question
 has the keys of the bank format (``answer`` as the bank writes it, with its type per
-question type) plus ``answer_text``, the right answer as one line of text, and
+question type) plus ``answer_text``, the right answer as one line of text, ``citations``, and
 ``line``, where the question starts in its file. docs/exports.md describes every key.
 """
 
@@ -87,13 +87,10 @@ def _specific(question: Question) -> dict[str, Any]:
 
 def question_record(bank: Bank, question: Question) -> dict[str, Any]:
     """One question as a JSON object (plain types only)."""
-    source = None
-    if question.source is not None:
-        source = {
-            "doc": question.source.doc,
-            "title": source_title(bank, question),
-            "quote": question.source.quote,
-        }
+    citations = [
+        {"doc": ref.doc, "title": source_title(bank, question, ref), "quote": ref.quote}
+        for ref in question.citations
+    ]
     return {
         "id": question.id,
         "type": question.type,
@@ -106,7 +103,7 @@ def question_record(bank: Bank, question: Question) -> dict[str, Any]:
         "topic": question.topic,
         "difficulty": question.difficulty,
         "points": _number(question.points),
-        "source": source,
+        "citations": citations,
         "image": _relative(question.image, bank.folder) if question.image else None,
     }
 
