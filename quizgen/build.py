@@ -1,32 +1,40 @@
-"""One command from the banks to every output: check first, then write each bank's files.
+"""One command from the banks to every chosen output: check everything, then write.
 
-:func:`plan_build` checks the banks and returns the steps; nothing is written until a
-step runs, and nothing at all when a bank has an error. Each step writes its files
-atomically and says what it wrote, so the command line can show progress its own way.
+:func:`plan_build` checks the banks and runs every chosen format's ``problems()`` on every
+bank; one error anywhere and it raises, so nothing is written. Otherwise it returns the
+steps (one per bank and format), each writing its files atomically and saying what it
+wrote, so the command line can show progress its own way. The formats come from the
+registry: a new format needs no change here. :func:`load_config` reads the defaults a
+teacher keeps in ``quizgen.toml``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+import sys
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .bank.check import check_paths
-from .bank.model import Bank
-from .errors import QuizgenError
+from .errors import Location, Problem, QuizgenError
+from .outputs.base import OutputFormat, OutputOptions, Selection, WrittenFile
 
+#: The formats ``quizgen build`` writes when neither the command line nor quizgen.toml says.
+DEFAULT_FORMATS: tuple[str, ...] = ("anki", "html")
+CONFIG_NAME = "quizgen.toml"
 
-@dataclass(frozen=True)
-class WrittenFile:
-    """One file a build wrote."""
-
-    path: Path
-    kind: str
-    bank: str
-
-    @property
-    def size(self) -> int:
-        return self.path.stat().st_size
+__all__ = [
+    "CONFIG_NAME",
+    "DEFAULT_FORMATS",
+    "BuildOptions",
+    "BuildPlan",
+    "BuildStep",
+    "WrittenFile",
+    "find_config",
+    "load_config",
+    "plan_build",
+]
 
 
 @dataclass(frozen=True)
@@ -38,71 +46,174 @@ class BuildStep:
 
 
 @dataclass(frozen=True)
+class BuildPlan:
+    """The steps of a build, and the warnings the formats gave (nothing stopped it)."""
+
+    steps: tuple[BuildStep, ...]
+    warnings: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
 class BuildOptions:
-    """What to build, besides the Anki package and the quiz with its key."""
+    """What to build and how; every field may also come from quizgen.toml."""
 
     out_dir: Path = Path("dist")
-    pdf: bool = False
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     versions: int | None = None
     seed: str | None = None
+    title: str | None = None
+    paper: str = "a4"
     browser: str | None = None
 
+    def for_bank(self, bank_id: str) -> OutputOptions:
+        """The output options of one bank's files (the seed defaults to the bank id)."""
+        return OutputOptions(
+            title=self.title,
+            seed=self.seed if self.seed is not None else bank_id,
+            versions=self.versions,
+            paper=self.paper,
+            browser=self.browser,
+        )
 
-def plan_build(paths: list[Path], options: BuildOptions) -> list[BuildStep]:
-    """Check the banks under ``paths`` and plan the steps that write every output.
 
-    Raises QuizgenError with every error when a bank is invalid; then nothing is written.
+def plan_build(paths: list[Path], options: BuildOptions) -> BuildPlan:
+    """Check the banks under ``paths`` and every format's limits; plan the steps that write.
+
+    Raises QuizgenError with every error (of the banks, then of the formats) when there
+    is one; then nothing is written.
     """
+    from .bank.check import check_paths
+    from .outputs.registry import get_format
+
+    formats = [get_format(name) for name in dict.fromkeys(options.formats)]
     report = check_paths(paths)
     if report.errors:
         raise QuizgenError(report.errors)
+    problems: list[Problem] = []
     steps: list[BuildStep] = []
     for bank in report.banks:
-        steps.append(BuildStep(f"{bank.id}: Anki package", _anki_step(bank, options)))
-        what = "quiz, key and PDFs" if options.pdf else "quiz and key"
-        steps.append(BuildStep(f"{bank.id}: {what}", _html_step(bank, options)))
-    if options.pdf:
-        from .outputs.pdf import find_browser
+        selection = Selection.whole([bank])
+        bank_options = options.for_bank(bank.id)
+        for fmt in formats:
+            problems += fmt.problems(selection, bank_options)
+            path = options.out_dir / f"{bank.id}{fmt.suffix}"
+            steps.append(
+                BuildStep(f"{bank.id}: {fmt.label}", _step(fmt, selection, path, bank_options))
+            )
+    errors = list(dict.fromkeys(p for p in problems if p.severity == "error"))
+    if errors:
+        raise QuizgenError(errors)
+    warnings = tuple(dict.fromkeys(p for p in problems if p.severity == "warning"))
+    return BuildPlan(tuple(steps), warnings)
 
-        find_browser(options.browser)  # no browser: say so before writing anything
-    return steps
 
-
-def _anki_step(bank: Bank, options: BuildOptions) -> Callable[[], list[WrittenFile]]:
+def _step(
+    fmt: OutputFormat, selection: Selection, path: Path, options: OutputOptions
+) -> Callable[[], list[WrittenFile]]:
     def run() -> list[WrittenFile]:
-        from .outputs.anki import write_apkg
-
-        path = options.out_dir / f"{bank.id}.apkg"
-        write_apkg([bank], path)
-        return [WrittenFile(path, "Anki package", bank.id)]
+        return fmt.write(selection, path, options)
 
     return run
 
 
-def _html_step(bank: Bank, options: BuildOptions) -> Callable[[], list[WrittenFile]]:
-    def run() -> list[WrittenFile]:
-        from .outputs.html import write_quizzes
+# --------------------------------------------------------------------------- quizgen.toml
 
-        written = write_quizzes(
-            [bank],
-            list(bank.questions),
-            options.out_dir / f"{bank.id}.html",
-            versions=options.versions,
-            seed=options.seed if options.seed is not None else bank.id,
-        )
-        files: list[WrittenFile] = []
-        for quiz in written:
-            suffix = f" {quiz.letter}" if quiz.letter else ""
-            files.append(WrittenFile(quiz.quiz, f"quiz{suffix}", bank.id))
-            files.append(WrittenFile(quiz.key, f"answer key{suffix}", bank.id))
-        if options.pdf:
-            from .outputs.pdf import pages_to_pdf
+_KEYS = ("formats", "versions", "seed", "title", "paper", "out-dir")
 
-            pages = [f.path for f in files]
-            pdfs = pages_to_pdf(pages, browser=options.browser)
-            files += [
-                WrittenFile(p, f"{f.kind} (PDF)", bank.id) for p, f in zip(pdfs, files, strict=True)
-            ]
-        return files
 
-    return run
+def find_config(paths: Sequence[Path], cwd: Path | None = None) -> Path | None:
+    """The quizgen.toml that applies: beside the banks, else in the current folder.
+
+    "Beside the banks" is the first PATH named if it is a folder, or the folder of the
+    first PATH if it is a file. Only one file is read; nothing is merged.
+    """
+    here = Path.cwd() if cwd is None else cwd
+    candidates = []
+    if paths:
+        first = Path(paths[0])
+        candidates.append((first if first.is_dir() else first.parent) / CONFIG_NAME)
+    candidates.append(here / CONFIG_NAME)
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def load_config(path: Path) -> dict[str, Any]:
+    """The ``[build]`` table of a quizgen.toml, checked, with ``out-dir`` made a Path.
+
+    Relative ``out-dir`` is taken from the file's folder. Every problem is a located error.
+    """
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QuizgenError(f"cannot read {path}: {exc}", location=Location(str(path))) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib gives the place only in its message before Python 3.14: "(at line 1, column 7)".
+        place = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, column = (int(place.group(1)), int(place.group(2))) if place else (0, 0)
+        message = str(exc).split(" (at ")[0]
+        raise QuizgenError(
+            f"not valid TOML: {message}", location=Location(str(path), line, column)
+        ) from None
+    problems: list[Problem] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(Problem(_where(path, text, key), "error", message))
+
+    for key in data:
+        if key != "build":
+            problem(key, f"unknown table or key '{key}' (quizgen.toml has one table: [build])")
+    table = data.get("build", {})
+    if not isinstance(table, Mapping):
+        problem("build", "'build' must be a table: [build]")
+        table = {}
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in _KEYS:
+            problem(key, f"unknown key '{key}' in [build]; known keys: {', '.join(_KEYS)}")
+        elif key == "formats":
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                problem(key, 'formats must be a list of format names, e.g. ["anki", "html"]')
+            else:
+                out[key] = tuple(value)
+        elif key == "versions":
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                problem(key, f"versions must be a whole number of at least 1, not {value!r}")
+            else:
+                out[key] = value
+        elif key == "seed":
+            if isinstance(value, bool) or not isinstance(value, str | int):
+                problem(key, f"seed must be text or a whole number, not {value!r}")
+            else:
+                out[key] = str(value)
+        elif key == "paper":
+            from .outputs.html import PAPERS
+
+            if value not in PAPERS:
+                problem(key, f"paper must be one of {', '.join(PAPERS)}, not {value!r}")
+            else:
+                out[key] = value
+        elif not isinstance(value, str) or not value.strip():
+            problem(key, f"{key} must be non-empty text, not {value!r}")
+        elif key == "out-dir":
+            out["out_dir"] = path.parent / value
+        else:
+            out[key] = value
+    if problems:
+        raise QuizgenError(problems)
+    return out
+
+
+def _where(path: Path, text: str, key: str) -> Location:
+    """The line where ``key`` is set (or its table opened) in a TOML text, else the file."""
+    pattern = re.compile(rf"^\s*(\[\s*{re.escape(key)}\s*\]|\"?{re.escape(key)}\"?\s*=)")
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = pattern.match(line)
+        if match:
+            return Location(str(path), number, match.start(1) + 1)
+    return Location(str(path))

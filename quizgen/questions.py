@@ -25,6 +25,7 @@ from .bank.model import (
     Ordering,
     Question,
     ShortAnswer,
+    SourceRef,
     TrueFalse,
 )
 from .bank.select import shuffled
@@ -381,9 +382,13 @@ def cloze_pieces(question: Cloze) -> tuple[ClozePiece, ...]:
     return tuple(pieces)
 
 
-def source_title(bank: Bank | None, question: Question) -> str | None:
-    """The title of the document a question cites; its id if the bank does not declare it."""
-    if question.source is None:
+def source_title(bank: Bank | None, question: Question, ref: SourceRef | None = None) -> str | None:
+    """The title of the document a citation (default: the question's first) points at.
+
+    The document's id when the bank does not declare it; None when there is no citation.
+    """
+    ref = ref if ref is not None else question.source
+    if ref is None:
         return None
-    document = bank.source_for(question) if bank is not None else None
-    return document.title if document is not None else question.source.doc
+    document = bank.sources.get(ref.doc) if bank is not None else None
+    return document.title if document is not None else ref.doc

@@ -166,6 +166,7 @@ def test_source_title_falls_back_to_the_document_id(bank, write_bank):
     question = by_id(quoted, "sa")
     assert qs.source_title(quoted, question) == "The SCO charter"
     assert qs.source_title(None, question) == "sco"
+    assert qs.source_title(quoted, question, question.citations[0]) == "The SCO charter"
 
 
 def test_cloze_pieces_put_text_and_numbered_gaps_in_order(bank):

@@ -90,7 +90,6 @@ class OutputOptions:
     versions: int | None = None
     shuffle: bool = True
     paper: str = "a4"
-    pdf: bool = False
     browser: str | None = None
     template_dir: Path | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -108,9 +107,11 @@ class OutputFormat(Protocol):
     suffix: str
     #: What it makes of each question type, by type name.
     carries: Mapping[str, Carriage]
+    #: Its limits in a line, for ``quizgen export --list`` ("" when it has none).
+    limits: str
 
-    def problems(self, selection: Selection) -> list[Problem]:
-        """Every limit the selection runs into, located; nothing is written."""
+    def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
+        """Every limit the selection (and the options) run into, located; nothing is written."""
         ...
 
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:

@@ -2,174 +2,38 @@
 
 The pages come from Jinja2 templates (the built-in ones in ``templates/``, found with
 :func:`quizgen.resources.templates_dir`, behind an optional folder of the user's own).
-The templates get view objects built here (numbering, letters, shuffled orders, data
-URIs) and never decide anything themselves. Bank text reaches the page only through
-the ``md`` filter, which is :func:`quizgen.text.to_html`: escaped, with the bank's
-Markdown subset as the only markup.
+The templates get the view objects of :mod:`quizgen.outputs.html_views` and never decide
+anything themselves. Bank text reaches the page only through the ``md`` filter, which
+is :func:`quizgen.text.to_html`: escaped, with the bank's Markdown subset as the only
+markup. jinja2 is imported inside the functions that use it.
 """
 
 from __future__ import annotations
 
-import base64
 import functools
-import math
-import mimetypes
 import random
-import string
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import jinja2
-from markupsafe import Markup
-
-from ..bank.model import (
-    Bank,
-    Cloze,
-    Matching,
-    MultipleAnswer,
-    MultipleChoice,
-    Numeric,
-    Ordering,
-    Question,
-    ShortAnswer,
-    TrueFalse,
-)
-from ..bank.select import choice_order, shuffled
-from ..errors import Location, QuizgenError
+from ..bank.model import Bank, Question
+from ..errors import Location, Problem, QuizgenError
 from ..fileio import write_text_atomic
+from ..questions import TYPES
 from ..resources import templates_dir
 from ..text import format_number, to_html
+from .base import Carriage, OutputOptions, Selection, WrittenFile, carries_all
+from .html_views import QuizVersion, plan_versions
+
+if TYPE_CHECKING:
+    import jinja2
+    from markupsafe import Markup
 
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[str, ...] = ("a4", "letter")
 STUDENT_TEMPLATE = "quiz.html.j2"
 KEY_TEMPLATE = "key.html.j2"
-LETTERS = string.ascii_uppercase
-
-# One line of instructions per kind of question, in the order a quiz lists them.
-INSTRUCTIONS: dict[str, str] = {
-    "multiple_choice": "Multiple choice: fill in the bubble of the one best answer.",
-    "true_false": "True or false: fill in the bubble of True or False.",
-    "multiple_answer": "Select all that apply: tick every box that is right; there may be more than one.",
-    "short_answer": "Short answer: write your answer on the lines.",
-    "numeric": "Numeric: write a number in the box, in the unit shown.",
-    "cloze": "Fill in the blanks: write the missing word or words on each numbered blank.",
-    "matching": "Matching: write the letter of the matching item from the right column in each box.",
-    "ordering": "Ordering: number the items in the boxes, 1 for the first.",
-}
-
-
-# -- view objects: what the templates see -----------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChoiceView:
-    """A lettered choice (or right-hand matching item) as printed."""
-
-    letter: str
-    text: str
-    correct: bool = False
-
-
-@dataclass(frozen=True)
-class ClozePiece:
-    """A run of cloze text, or one numbered blank with its hint and answer."""
-
-    text: str = ""
-    blank: int | None = None
-    hint: str | None = None
-    answer: str | None = None
-
-
-@dataclass(frozen=True)
-class MatchRow:
-    """A left-hand matching item, numbered, with the letter of its partner on the right."""
-
-    number: int
-    text: str
-    answer_letter: str
-    answer_text: str
-
-
-@dataclass(frozen=True)
-class OrderItem:
-    """An ordering item as printed (shuffled), with its place in the right order."""
-
-    text: str
-    position: int
-
-
-@dataclass(frozen=True)
-class QuestionView:
-    """One question as numbered and laid out in one version."""
-
-    number: int
-    key: str
-    question: Question
-    points: str
-    instruction: str
-    choices: tuple[ChoiceView, ...] = ()
-    cloze: tuple[ClozePiece, ...] = ()
-    lefts: tuple[MatchRow, ...] = ()
-    rights: tuple[ChoiceView, ...] = ()
-    order_items: tuple[OrderItem, ...] = ()
-    image_uri: str | None = None
-    source_title: str | None = None
-    answer_text: str | None = None
-    alternatives: tuple[str, ...] = ()
-    tolerance_text: str | None = None
-    writing_lines: int = 0
-
-    @property
-    def kind(self) -> str:
-        return self.question.type
-
-    @property
-    def correct_order(self) -> list[OrderItem]:
-        return sorted(self.order_items, key=lambda item: item.position)
-
-    @property
-    def correct_letters(self) -> str:
-        """The letters of the right choices, as ``B`` or ``A, C``."""
-        return ", ".join(c.letter for c in self.choices if c.correct)
-
-    @property
-    def glance(self) -> str:
-        """The answer in a few characters, for the key's at-a-glance grid (plain text)."""
-        q = self.question
-        if isinstance(q, TrueFalse):
-            return "True" if q.answer else "False"
-        if self.choices:
-            return self.correct_letters
-        if isinstance(q, Cloze):
-            return " / ".join(p.answer or "" for p in self.cloze if p.blank)
-        if self.lefts:
-            return " ".join(f"{row.number}-{row.answer_letter}" for row in self.lefts)
-        if self.order_items:
-            return " ".join(str(item.position) for item in self.order_items)
-        return self.answer_text or ""
-
-
-@dataclass(frozen=True)
-class TopicSection:
-    """Questions under one topic heading (``title`` None: no heading)."""
-
-    title: str | None
-    questions: tuple[QuestionView, ...]
-
-
-@dataclass(frozen=True)
-class QuizVersion:
-    """One version of a quiz: its letter (None for an unversioned quiz) and its sections."""
-
-    letter: str | None
-    sections: tuple[TopicSection, ...]
-
-    @property
-    def questions(self) -> list[QuestionView]:
-        return [q for section in self.sections for q in section.questions]
 
 
 @dataclass(frozen=True)
@@ -195,49 +59,6 @@ class WrittenQuiz:
     key: Path
 
 
-@dataclass
-class _Assets:
-    """Data URIs of images, read once per run."""
-
-    uris: dict[Path, str] = field(default_factory=dict)
-
-    def data_uri(self, question: Question) -> str | None:
-        if question.image is None:
-            return None
-        path = Path(question.image)
-        if path not in self.uris:
-            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            if path.suffix.lower() == ".webp":
-                mime = "image/webp"
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                raise QuizgenError(
-                    f"question '{question.id}': cannot read image {path}: {exc.strerror or exc}",
-                    location=question.where("image"),
-                ) from None
-            self.uris[path] = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-        return self.uris[path]
-
-
-def version_letter(index: int) -> str:
-    """The letter at 0-based ``index`` (versions, choices): A to Z, then AA, AB, ... as in spreadsheets."""
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = LETTERS[rest] + out
-    return out
-
-
-# -- formatting ------------------------------------------------------------------------
-
-
-def points_label(points: float) -> str:
-    """``1 point``, ``2 points``, ``1.5 points``."""
-    return f"{format_number(points)} point{'' if points == 1 else 's'}"
-
-
 # -- the Jinja2 environment ------------------------------------------------------------
 
 
@@ -247,11 +68,15 @@ def _markdown(text: str | None) -> Markup:
 
     Cached: every version of a quiz prints the same texts.
     """
+    from markupsafe import Markup
+
     return Markup(to_html(text))
 
 
 def _css_string(text: str | None) -> Markup:
     """A quoted CSS string; anything but letters, digits and spaces becomes a CSS escape."""
+    from markupsafe import Markup
+
     out = []
     for ch in text or "":
         out.append(ch if (ch.isalnum() and ch.isascii()) or ch == " " else f"\\{ord(ch):x} ")
@@ -261,6 +86,8 @@ def _css_string(text: str | None) -> Markup:
 @functools.lru_cache(maxsize=8)
 def template_environment(template_dir: str | None = None) -> jinja2.Environment:
     """The one autoescaping environment: ``template_dir`` (if given) ahead of the built-ins."""
+    import jinja2
+
     folders = [str(templates_dir())]
     if template_dir is not None:
         folders.insert(0, template_dir)
@@ -278,6 +105,8 @@ def template_environment(template_dir: str | None = None) -> jinja2.Environment:
 
 
 def _render(env: jinja2.Environment, name: str, page: QuizPage) -> str:
+    import jinja2
+
     try:
         template = env.get_template(name)
     except jinja2.TemplateNotFound as exc:
@@ -304,206 +133,6 @@ def _template_frame(exc: BaseException) -> Location | None:
     return found
 
 
-# -- laying out versions ---------------------------------------------------------------
-
-
-def _question_key(question: Question, banks: dict[int, Bank]) -> str:
-    bank = banks.get(id(question))
-    return f"{bank.id}/{question.id}" if bank else question.id
-
-
-def _derangement(items: Sequence[int], seed: object, *salt: object) -> list[int]:
-    """A reproducible shuffle of ``items`` that is not their original order (when it can be)."""
-    if len(items) < 2:
-        return list(items)
-    for attempt in range(50):
-        out = shuffled(items, seed, *salt, attempt)
-        if out != list(items):
-            return out
-    return list(items)[1:] + list(items)[:1]
-
-
-def _view(
-    question: Question,
-    number: int,
-    *,
-    seed: object | None,
-    salt: str,
-    banks: dict[int, Bank],
-    assets: _Assets,
-) -> QuestionView:
-    """Lay out one question for one version: letters, shuffles, blanks, the key's answer."""
-    bank = banks.get(id(question))
-    source = bank.source_for(question) if bank else None
-    common = dict(
-        number=number,
-        key=_question_key(question, banks),
-        question=question,
-        points=points_label(question.points),
-        instruction=INSTRUCTIONS.get(question.type, ""),
-        image_uri=assets.data_uri(question),
-        source_title=source.title if source else (question.source.doc if question.source else None),
-    )
-    # Matching columns and ordering items are always shuffled: in bank order they give the answer.
-    fixed_seed = seed if seed is not None else "quizgen"
-    if isinstance(question, MultipleChoice | MultipleAnswer):
-        order = choice_order(question, seed, salt)
-        right = {question.answer} if isinstance(question, MultipleChoice) else set(question.answers)
-        choices = tuple(
-            ChoiceView(version_letter(i), question.choices[j], question.choices[j] in right)
-            for i, j in enumerate(order)
-        )
-        return QuestionView(**common, choices=choices)
-    if isinstance(question, TrueFalse):
-        choices = (
-            ChoiceView("T", "True", question.answer is True),
-            ChoiceView("F", "False", question.answer is False),
-        )
-        return QuestionView(**common, choices=choices, answer_text=str(question.answer))
-    if isinstance(question, ShortAnswer):
-        lines = min(5, 2 + max(0, math.ceil(question.points) - 1))
-        return QuestionView(
-            **common,
-            answer_text=question.answers[0],
-            alternatives=tuple(question.answers[1:]),
-            writing_lines=lines,
-        )
-    if isinstance(question, Numeric):
-        unit = f" {question.unit}" if question.unit else ""
-        tolerance = None
-        if question.tolerance:
-            low = format_number(question.answer - question.tolerance)
-            high = format_number(question.answer + question.tolerance)
-            tolerance = (
-                f"± {format_number(question.tolerance)}{unit} (accept {low} to {high}{unit})"
-            )
-        return QuestionView(
-            **common, answer_text=format_number(question.answer) + unit, tolerance_text=tolerance
-        )
-    if isinstance(question, Cloze):
-        return QuestionView(**common, cloze=_cloze_pieces(question))
-    if isinstance(question, Matching):
-        left_order = list(range(len(question.pairs)))
-        if seed is not None:
-            left_order = shuffled(left_order, seed, question.id, "left", salt)
-        # The right column never lines up with the left one (A beside 1, B beside 2...).
-        right_order = _derangement(left_order, fixed_seed, question.id, "right", salt)
-        letter_of = {j: version_letter(i) for i, j in enumerate(right_order)}
-        rights = tuple(ChoiceView(letter_of[j], question.pairs[j][1]) for j in right_order)
-        lefts = tuple(
-            MatchRow(n, question.pairs[j][0], letter_of[j], question.pairs[j][1])
-            for n, j in enumerate(left_order, start=1)
-        )
-        return QuestionView(**common, lefts=lefts, rights=rights)
-    if isinstance(question, Ordering):
-        order = _derangement(range(len(question.items)), fixed_seed, question.id, "order", salt)
-        items = tuple(OrderItem(question.items[j], j + 1) for j in order)
-        return QuestionView(**common, order_items=items)
-    return QuestionView(**common)
-
-
-def _cloze_pieces(question: Cloze) -> tuple[ClozePiece, ...]:
-    pieces: list[ClozePiece] = []
-    last = 0
-    for position, deletion in enumerate(question.deletions, start=1):
-        if deletion.start > last:
-            pieces.append(ClozePiece(text=question.text[last : deletion.start]))
-        pieces.append(ClozePiece(blank=position, hint=deletion.hint, answer=deletion.answer))
-        last = deletion.end
-    if last < len(question.text):
-        pieces.append(ClozePiece(text=question.text[last:]))
-    return tuple(pieces)
-
-
-def _group_by_topic(questions: Iterable[Question]) -> list[tuple[str | None, list[Question]]]:
-    """Stable grouping: topics in order of first appearance, questions in order within each.
-
-    Questions without a topic form the last group.
-    """
-    groups: dict[str | None, list[Question]] = {}
-    for q in questions:
-        groups.setdefault(q.topic, []).append(q)
-    untopiced = groups.pop(None, None)
-    out = list(groups.items())
-    if untopiced:
-        out.append((None, untopiced))  # questions without a topic come last
-    return out
-
-
-def _version_order(
-    questions: Sequence[Question], seed: object, letter: str, taken: list[list[int]]
-) -> list[Question]:
-    """This version's order: a seeded shuffle, grouped by topic, unlike the versions before it."""
-    indices = list(range(len(questions)))
-    position = {id(q): i for i, q in enumerate(questions)}
-    best: list[int] | None = None
-    for attempt in range(30):
-        order = shuffled(indices, seed, "version", letter, attempt)
-        grouped = [
-            position[id(q)] for _, qs in _group_by_topic(questions[i] for i in order) for q in qs
-        ]
-        best = best or grouped
-        if grouped not in taken:
-            best = grouped
-            break
-    assert best is not None
-    taken.append(best)
-    return [questions[i] for i in best]
-
-
-def plan_versions(
-    questions: Sequence[Question],
-    *,
-    banks: Sequence[Bank] = (),
-    versions: int | None = None,
-    seed: object | None = None,
-    shuffle: bool = True,
-) -> list[QuizVersion]:
-    """Lay out the selected questions as one unlettered quiz or ``versions`` lettered ones.
-
-    Every version holds the same questions. With ``shuffle`` each version has its own
-    order (grouped by topic, distinct from the other versions whenever the questions
-    allow) and its own choice order (except questions with ``shuffle: false``), all
-    fixed by ``seed``. Without ``shuffle`` the order is the given one, grouped by topic.
-    """
-    if not questions:
-        raise QuizgenError("no questions to print: the selection is empty")
-    if versions is not None and versions < 1:
-        raise QuizgenError(f"--versions must be at least 1, not {versions}")
-    owner = {id(q): bank for bank in banks for q in bank.questions}
-    assets = _Assets()
-    letters: list[str | None] = [version_letter(i) for i in range(versions)] if versions else [None]
-    taken: list[list[int]] = []
-    out: list[QuizVersion] = []
-    for letter in letters:
-        salt = letter or "quiz"
-        if shuffle and seed is not None:
-            ordered = _version_order(questions, seed, salt, taken)
-        else:
-            ordered = [q for _, qs in _group_by_topic(questions) for q in qs]
-        number = 0
-        sections: list[TopicSection] = []
-        groups = _group_by_topic(ordered)
-        for topic, qs in groups:
-            views = []
-            for q in qs:
-                number += 1
-                views.append(
-                    _view(
-                        q,
-                        number,
-                        seed=seed if shuffle else None,
-                        salt=salt,
-                        banks=owner,
-                        assets=assets,
-                    )
-                )
-            title = topic if topic is not None else ("Other questions" if len(groups) > 1 else None)
-            sections.append(TopicSection(title, tuple(views)))
-        out.append(QuizVersion(letter, tuple(sections)))
-    return out
-
-
 # -- pages and files -------------------------------------------------------------------
 
 
@@ -524,7 +153,7 @@ def _page(
         paper=paper,
         version=version,
         total_points=format_number(total),
-        instructions=tuple(text for kind, text in INSTRUCTIONS.items() if kind in kinds),
+        instructions=tuple(info.instruction for name, info in TYPES.items() if name in kinds),
         seed=None if seed is None else str(seed),
     )
 
@@ -563,6 +192,18 @@ def new_seed() -> str:
     return str(random.SystemRandom().randrange(100_000, 1_000_000))
 
 
+def option_problems(paper: str, template_dir: Path | None) -> list[Problem]:
+    """What is wrong with the page options: an unknown paper, a missing template folder."""
+    problems = []
+    if paper not in PAPERS:
+        message = f"paper must be one of {', '.join(PAPERS)}, not '{paper}'"
+        problems.append(Problem(Location("quizgen"), "error", message))
+    if template_dir is not None and not Path(template_dir).is_dir():
+        message = f"template folder {template_dir} does not exist"
+        problems.append(Problem(Location(str(template_dir)), "error", message))
+    return problems
+
+
 def render_quizzes(
     banks: Sequence[Bank],
     questions: Sequence[Question],
@@ -575,12 +216,9 @@ def render_quizzes(
     template_dir: Path | None = None,
 ) -> list[tuple[str | None, str, str]]:
     """(letter, student HTML, key HTML) for each version; nothing is written."""
-    if paper not in PAPERS:
-        raise QuizgenError(f"paper must be one of {', '.join(PAPERS)}, not '{paper}'")
-    if template_dir is not None and not Path(template_dir).is_dir():
-        raise QuizgenError(
-            f"template folder {template_dir} does not exist", location=Location(str(template_dir))
-        )
+    problems = option_problems(paper, template_dir)
+    if problems:
+        raise QuizgenError(problems)
     if shuffle and seed is None:
         seed = new_seed()
     plans = plan_versions(questions, banks=banks, versions=versions, seed=seed, shuffle=shuffle)
@@ -641,3 +279,50 @@ def write_quizzes(
         write_text_atomic(key_path, key_html)
         written.append(WrittenQuiz(letter, quiz_path, key_path))
     return written
+
+
+def write_options(selection: Selection, path: Path, options: OutputOptions) -> list[WrittenQuiz]:
+    """:func:`write_quizzes` with the format protocol's selection and options."""
+    return write_quizzes(
+        selection.banks,
+        selection.questions,
+        path,
+        versions=options.versions,
+        seed=options.seed,
+        shuffle=options.shuffle,
+        paper=options.paper,
+        title=options.title,
+        template_dir=options.template_dir,
+    )
+
+
+def written_files(quizzes: Sequence[WrittenQuiz], bank: str | None) -> list[WrittenFile]:
+    """The pages of each version as the protocol's written files, quiz then key."""
+    files = []
+    for quiz in quizzes:
+        suffix = f" {quiz.letter}" if quiz.letter else ""
+        files.append(WrittenFile(quiz.quiz, f"quiz{suffix}", bank))
+        files.append(WrittenFile(quiz.key, f"answer key{suffix}", bank))
+    return files
+
+
+class HtmlFormat:
+    """The registry's face of the printable quiz: student page and answer key per version."""
+
+    name = "html"
+    label = "printable quiz and key"
+    suffix = ".html"
+    carries: Mapping[str, Carriage] = carries_all()
+    limits = "none; NAME.html and NAME-key.html per version (NAME-A.html... with versions)"
+
+    def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
+        """An unknown paper size or a missing template folder."""
+        return option_problems(options.paper, options.template_dir)
+
+    def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
+        """The student page and key of every version, named after ``path``."""
+        bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        return written_files(write_options(selection, path, options), bank)
+
+
+FORMAT = HtmlFormat()

@@ -12,11 +12,12 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from ..errors import Location, QuizgenError
+from ..errors import Location, Problem, QuizgenError
 from ..fileio import atomic_path
+from .base import Carriage, OutputOptions, Selection, WrittenFile, carries_all
 
 BROWSER_ENV = "QUIZGEN_BROWSER"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -143,3 +144,52 @@ def _tail(stderr: bytes, lines: int = 3) -> str:
     text = stderr.decode("utf-8", "replace").splitlines()
     useful = [line.strip() for line in text if line.strip() and "dbus" not in line.lower()]
     return " | ".join(useful[-lines:])
+
+
+class PdfFormat:
+    """The printable quiz and key (see :mod:`quizgen.outputs.html`) printed to PDF.
+
+    The HTML pages are rendered in a temporary folder; only the PDFs are written.
+    """
+
+    name = "pdf"
+    label = "printable quiz and key (PDF)"
+    suffix = ".pdf"
+    carries: Mapping[str, Carriage] = carries_all()
+    limits = "needs Chrome or Chromium (--browser PATH or $QUIZGEN_BROWSER)"
+
+    def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
+        """The page options' problems, and a missing browser."""
+        from .html import option_problems
+
+        problems = option_problems(options.paper, options.template_dir)
+        try:
+            find_browser(options.browser)
+        except QuizgenError as exc:
+            problems += exc.problems
+        return problems
+
+    def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
+        """A PDF of the student page and of the key of every version, named after ``path``."""
+        from .html import write_options, written_files
+
+        browser = find_browser(options.browser)
+        bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        with tempfile.TemporaryDirectory(prefix="quizgen-pdf-") as folder:
+            pages = Path(folder) / Path(path).with_suffix(".html").name
+            files = written_files(write_options(selection, pages, options), bank)
+            return [
+                WrittenFile(
+                    html_to_pdf(
+                        f.path,
+                        Path(path).with_name(f.path.with_suffix(".pdf").name),
+                        browser=browser,
+                    ),
+                    f"{f.kind} (PDF)",
+                    bank,
+                )
+                for f in files
+            ]
+
+
+FORMAT = PdfFormat()

@@ -1,0 +1,126 @@
+"""The command line: parse options, call the core, report.
+
+Only this package imports click. Each command lives in its own module and is imported
+only when it runs (or when ``--help`` lists it), so ``quizgen --help`` starts fast.
+:class:`QuizgenGroup` is the one place where the core's
+:class:`~quizgen.errors.QuizgenError` becomes messages and an exit code:
+
+* 0: success (for ``check``: the banks are valid)
+* 1: invalid bank or failed output (messages as ``file:line:col: error: ...``)
+* 2: usage error (unknown option, missing file), click's convention
+* 130: interrupted (Ctrl-C)
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Iterator, Mapping, MutableMapping
+from typing import Any
+
+import click
+
+from .. import __version__
+from ..errors import QuizgenError
+from .common import EXIT_INTERRUPTED, EXIT_INVALID, report
+
+#: Every command: its name and the ``module:object`` it is defined in (imported on use).
+COMMANDS: dict[str, str] = {
+    "anki": "quizgen.cli.anki:anki",
+    "build": "quizgen.cli.build:build",
+    "check": "quizgen.cli.check:check",
+    "export": "quizgen.cli.export:export",
+    "html": "quizgen.cli.html:html",
+    "list": "quizgen.cli.listing:list_questions",
+    "quiz": "quizgen.cli.study:quiz",
+    "review": "quizgen.cli.study:review",
+    "stats": "quizgen.cli.study:stats",
+}
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """A group's commands by name, each imported from its module on first access.
+
+    click's documented lazy group overrides ``get_command``/``list_commands``; a lazy
+    ``commands`` mapping does the same and keeps ``group.commands`` and ``add_command``
+    (what plug-ins use) working as click documents them.
+    """
+
+    def __init__(self, table: Mapping[str, str]) -> None:
+        self._table = dict(table)
+        self._loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self._loaded:
+            module_name, attribute = self._table[name].split(":")
+            command = getattr(importlib.import_module(module_name), attribute)
+            if not isinstance(command, click.Command):  # a programming error
+                raise TypeError(f"{self._table[name]} is not a click command")
+            self._loaded[name] = command
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self._loaded[name] = command
+        self._table.setdefault(name, "")
+
+    def __delitem__(self, name: str) -> None:
+        del self._table[name]
+        self._loaded.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._table))
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+class QuizgenGroup(click.Group):
+    """The ``quizgen`` group: lazy commands, and the one place where the core's
+    QuizgenError becomes located messages on stderr and exit status 1."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = LazyCommands(COMMANDS)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QuizgenError as exc:
+            report(exc.problems)
+            ctx.exit(EXIT_INVALID)
+
+
+@click.group(cls=QuizgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="quizgen")
+def cli() -> None:
+    """Turn a YAML question bank into Anki decks, printable quizzes, exports and a terminal quiz.
+
+    With no PATH, every command reads ./question_bank if it exists, otherwise the
+    bank shipped with quizgen, so you can try each command at once.
+
+    \b
+    Example:
+      quizgen check question_bank
+    """
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli(prog_name="quizgen")
+    except KeyboardInterrupt:
+        click.echo("\nInterrupted.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as exc:  # a bug: say so plainly; QUIZGEN_DEBUG=1 shows the traceback
+        if os.environ.get("QUIZGEN_DEBUG"):
+            raise
+        click.echo(
+            f"quizgen: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in quizgen; run again with QUIZGEN_DEBUG=1 for the details.",
+            err=True,
+        )
+        sys.exit(EXIT_INVALID)
+
+
+__all__ = ["cli", "main"]

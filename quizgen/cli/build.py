@@ -1,0 +1,130 @@
+"""``quizgen build``: check everything, then write every chosen format of every bank."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .common import bank_paths_argument, browser_option, chosen_formats, paths_or_default, report
+
+
+@click.command()
+@bank_paths_argument
+@click.option(
+    "-o",
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The folder to write into, created if missing.  [default: dist]",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    metavar="FORMAT",
+    help="Write this output format (repeatable; 'all' for every one).  [default: anki, html]",
+)
+@click.option("--pdf", is_flag=True, help="Also print each quiz and key to PDF (--format pdf).")
+@browser_option
+@click.option(
+    "--versions",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Write N shuffled versions (A, B, ... Z, AA, ...) of each quiz.",
+)
+@click.option("--seed", help="Seed for the quizzes' shuffles (default: the bank id).")
+@click.option("--title", help="The quizzes' heading (default: each bank's title).")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size.  [default: a4]")
+@click.option(
+    "--config",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Read the defaults from FILE instead of looking for quizgen.toml.",
+)
+def build(
+    paths: tuple[Path, ...],
+    out_dir: Path | None,
+    formats: tuple[str, ...],
+    pdf: bool,
+    browser: str | None,
+    versions: int | None,
+    seed: str | None,
+    title: str | None,
+    paper: str | None,
+    config: Path | None,
+) -> None:
+    """Check the banks and the formats' limits, then write every chosen output.
+
+    By default, for each bank: BANK.apkg (Anki), BANK.html and BANK-key.html
+    (with --versions, BANK-A.html, BANK-A-key.html, ...) in the output folder;
+    --format chooses other formats (`quizgen export --list` names them). The
+    defaults can live in a quizgen.toml beside the banks or in the current
+    folder (see docs/exports.md); options given here win. If any bank has an
+    error, or any format cannot hold a question, it prints every problem and
+    writes nothing. Progress goes to stderr; the table of files written to stdout.
+
+    \b
+    Example:
+      quizgen build question_bank -o dist --versions 2 --format anki --format pdf
+    """
+    from ..build import DEFAULT_FORMATS, BuildOptions, find_config, load_config, plan_build
+
+    bank_paths = paths_or_default(paths)
+    settings: dict[str, Any] = {}
+    config = config or find_config(bank_paths)
+    if config is not None:
+        click.echo(f"Using {config}", err=True)
+        settings = load_config(config)
+    given = {
+        "out_dir": out_dir,
+        "versions": versions,
+        "seed": seed,
+        "title": title,
+        "paper": paper,
+        "browser": browser,
+        "formats": formats or None,
+    }
+    settings.update({key: value for key, value in given.items() if value is not None})
+    names = tuple(settings.get("formats", DEFAULT_FORMATS)) + (("pdf",) if pdf else ())
+    settings["formats"] = tuple(chosen_formats(names, "--format"))
+    out = settings.get("out_dir", Path("dist"))
+    plan = plan_build(bank_paths, BuildOptions(**settings))
+    report(plan.warnings)
+    written = []
+    steps = plan.steps
+    if sys.stderr.isatty():
+        with click.progressbar(
+            steps,
+            label="Building",
+            width=24,
+            file=sys.stderr,
+            item_show_func=lambda step: step.label if step else "",
+        ) as bar:
+            for step in bar:
+                written += step.run()
+    else:
+        for number, step in enumerate(steps, start=1):
+            click.echo(f"[{number}/{len(steps)}] {step.label}", err=True)
+            written += step.run()
+    width = max(len(str(f.path)) for f in written)
+    click.echo(f"{'file'.ljust(width)}  {'size':>9}  what")
+    for f in written:
+        click.echo(f"{str(f.path).ljust(width)}  {_size(f.size):>9}  {f.kind}")
+    apkg = next((f.path for f in written if f.path.suffix == ".apkg"), None)
+    page = next((f.path for f in written if f.path.suffix in (".html", ".pdf")), None)
+    click.echo(f"\nWrote {len(written)} files to {out}/. Next:")
+    if apkg:
+        click.echo(f"  students: import {apkg} in Anki (File > Import), or run `quizgen review`")
+    if page:
+        click.echo(f"  teachers: open {page} in a browser and print it; the key is beside it")
+
+
+def _size(count: int) -> str:
+    size = float(count)
+    for unit in ("B", "KB", "MB"):
+        if size < 1024 or unit == "MB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} MB"

@@ -1,0 +1,166 @@
+"""What the commands share: exit codes, the error report, and the options several take."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from ..bank.model import QUESTION_TYPES
+
+if TYPE_CHECKING:
+    from ..bank.model import Bank
+    from ..errors import Problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_INTERRUPTED = 130
+
+QUESTION_TYPE_NAMES = tuple(QUESTION_TYPES)
+
+
+def report(problems: Iterable[Problem]) -> None:
+    """Each problem on its own line of stderr, as ``file:line:col: severity: message``."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def plural(count: int, word: str) -> str:
+    """``1 file``, ``2 files``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def bank_paths_argument(func: F) -> F:
+    """The ``[PATH...]`` argument every command takes: bank files or folders of them."""
+    return click.argument(
+        "paths",
+        nargs=-1,
+        type=click.Path(exists=True, path_type=Path),
+        metavar="[PATH...]",
+    )(func)
+
+
+def selection_options(func: F) -> F:
+    """``--tag``, ``--topic`` and ``--type``: which questions to use (each may repeat)."""
+    func = click.option(
+        "--type",
+        "types",
+        multiple=True,
+        type=click.Choice(QUESTION_TYPE_NAMES),
+        help="Only questions of this type (repeatable).",
+    )(func)
+    func = click.option(
+        "--topic", "topics", multiple=True, help="Only questions on this topic (repeatable)."
+    )(func)
+    func = click.option(
+        "--tag", "tags", multiple=True, help="Only questions with this tag (repeatable)."
+    )(func)
+    return func
+
+
+def output_file_option(default: str | None, help_text: str) -> Callable[[F], F]:
+    """``-o/--output FILE``, with a default file name if one is given."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=Path(default) if default else None,
+        show_default=default is not None,
+        help=help_text,
+    )
+
+
+def printing_options(func: F) -> F:
+    """``--pdf`` and ``--browser``: print pages to PDF with a Chrome/Chromium."""
+    func = click.option(
+        "--browser",
+        metavar="PATH",
+        help="The Chrome/Chromium for --pdf (default: $QUIZGEN_BROWSER, else one on PATH).",
+    )(func)
+    return click.option(
+        "--pdf", is_flag=True, help="Also print each quiz and key to PDF with Chrome/Chromium."
+    )(func)
+
+
+def browser_option(func: F) -> F:
+    """``--browser PATH``: the Chrome/Chromium that prints PDFs."""
+    return click.option(
+        "--browser",
+        metavar="PATH",
+        help="The Chrome/Chromium for PDFs (default: $QUIZGEN_BROWSER, else one on PATH).",
+    )(func)
+
+
+def page_options(no_shuffle_help: str) -> Callable[[F], F]:
+    """The options of a printed quiz: seed, shuffle, versions, paper, title."""
+    options = (
+        click.option(
+            "--seed", metavar="S", help="Make the selection and every shuffle reproducible."
+        ),
+        click.option("--no-shuffle", is_flag=True, help=no_shuffle_help),
+        click.option(
+            "--versions",
+            type=click.IntRange(min=1),
+            metavar="N",
+            help="Write N versions (A, B, ... Z, AA, ...): same questions, different order.",
+        ),
+        click.option(
+            "--paper",
+            type=click.Choice(["a4", "letter"]),
+            default="a4",
+            show_default=True,
+            help="Paper size for printing.",
+        ),
+        click.option("--title", help="The heading (default: the bank's title)."),
+    )
+
+    def decorate(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def template_dir_option(func: F) -> F:
+    """``--template-dir DIR``: the user's templates, ahead of the built-in ones."""
+    return click.option(
+        "--template-dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        metavar="DIR",
+        help="A folder of templates used ahead of the built-in ones.",
+    )(func)
+
+
+def paths_or_default(paths: tuple[Path, ...]) -> list[Path]:
+    """The bank paths named on the command line, or the default ones (see resources)."""
+    from ..resources import default_bank_paths
+
+    return list(paths) or default_bank_paths()
+
+
+def load_banks_or_default(paths: tuple[Path, ...]) -> list[Bank]:
+    """Load the banks named on the command line, or the default ones."""
+    from ..bank.load import load_banks
+
+    return load_banks(paths_or_default(paths))
+
+
+def chosen_formats(names: tuple[str, ...], option: str) -> list[str]:
+    """The format names given (``all``: every one), checked against the registry."""
+    from ..outputs.registry import formats
+
+    known = formats()
+    if "all" in names:
+        return list(known)
+    for name in names:
+        if name not in known:
+            raise click.BadParameter(
+                f"no output format '{name}'; known formats: {', '.join(known)}, all",
+                param_hint=option,
+            )
+    return list(dict.fromkeys(names))

@@ -1,0 +1,111 @@
+"""``quizgen export``: write any registered output format; ``--list`` shows them all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import QuizgenError
+from .common import (
+    bank_paths_argument,
+    browser_option,
+    chosen_formats,
+    load_banks_or_default,
+    output_file_option,
+    page_options,
+    report,
+    selection_options,
+    template_dir_option,
+)
+
+
+@click.command()
+@click.argument("format_name", required=False, metavar="FORMAT")
+@bank_paths_argument
+@output_file_option(None, "The file to write.  [default: quizgen + the format's suffix]")
+@selection_options
+@page_options("Keep the bank's order of questions and choices.")
+@browser_option
+@template_dir_option
+@click.option(
+    "--list", "show_list", is_flag=True, help="List every format, what it carries and its limits."
+)
+def export(
+    format_name: str | None,
+    paths: tuple[Path, ...],
+    output: Path | None,
+    tags: tuple[str, ...],
+    topics: tuple[str, ...],
+    types: tuple[str, ...],
+    seed: str | None,
+    no_shuffle: bool,
+    versions: int | None,
+    paper: str,
+    title: str | None,
+    browser: str | None,
+    template_dir: Path | None,
+    show_list: bool,
+) -> None:
+    """Write the banks in any output format; --list names them.
+
+    Every format first checks what it cannot hold (as `quizgen check --for
+    FORMAT` does): any error, and nothing is written. Options a format does not
+    use are ignored. Prints the paths written.
+
+    \b
+    Example:
+      quizgen export --list
+      quizgen export json question_bank -o bank.json --topic "The SCO"
+    """
+    from ..outputs.registry import get_format
+
+    if show_list:
+        click.echo(format_list())
+        return
+    if format_name is None:
+        raise click.UsageError("name a FORMAT (quizgen export --list shows them)")
+    (name,) = chosen_formats((format_name,), "FORMAT")
+    fmt = get_format(name)
+    from ..bank.select import Criteria, select
+    from ..outputs.base import OutputOptions, Selection
+
+    banks = load_banks_or_default(paths)
+    questions = select(banks, Criteria(tags, topics, types), shuffle=False)
+    if not questions:
+        raise QuizgenError("no questions match the --tag/--topic/--type given")
+    selection = Selection(tuple(banks), tuple(questions))
+    options = OutputOptions(
+        title=title,
+        seed=seed,
+        versions=versions,
+        shuffle=not no_shuffle,
+        paper=paper,
+        browser=browser,
+        template_dir=template_dir,
+    )
+    problems = fmt.problems(selection, options)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise QuizgenError(errors)
+    report(problems)  # the warnings
+    for written in fmt.write(selection, output or Path(f"quizgen{fmt.suffix}"), options):
+        click.echo(str(written.path))
+
+
+def format_list() -> str:
+    """Each format: its name, label and suffix, what it carries of each type, its limits."""
+    from ..outputs.registry import formats
+    from ..questions import TYPES
+
+    lines = []
+    for name, fmt in formats().items():
+        lines.append(f"{name}: {fmt.label} ({fmt.suffix})")
+        levels = {t: fmt.carries.get(t) for t in TYPES}
+        if all(c is not None and c.level == "native" for c in levels.values()):
+            lines.append("  carries: every question type")
+        else:
+            for type_name, carriage in levels.items():
+                lines.append(f"  {type_name}: {carriage or 'none'}")
+        lines.append(f"  limits: {getattr(fmt, 'limits', '') or 'none'}")
+    return "\n".join(lines)
