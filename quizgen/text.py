@@ -47,32 +47,48 @@ def _pair(
     opens: re.Pattern[str],
     closes: re.Pattern[str],
     width: int,
-    wrap: Callable[[str], str],
-    region: Callable[[int], int] | None = None,
+    before: str,
+    after: str,
+    fences: tuple[list[int], list[int]] | None = None,
 ) -> str:
-    """Replace each marked span, ``width`` stars either side, by ``wrap(content)``.
+    """Wrap each marked span, ``width`` stars either side, in ``before`` and ``after``.
 
     Scanning left to right, an opener pairs with the first closer that leaves at least
-    one character between them, in the same ``region`` (the regions of ``text`` that
-    markers may not cross); unpaired markers stay text.
+    one character between them; unpaired markers stay text. With ``fences`` (the starts
+    and ends of regions a span may hold whole but not cross), opener and closer must
+    both be outside every region or both inside the same one.
     """
-    closers: dict[int, list[int]] = {}
-    for m in closes.finditer(text):
-        closers.setdefault(region(m.start()) if region else 0, []).append(m.start())
+    closers = [m.start() for m in closes.finditer(text)]
+    if not closers:
+        return text
+    region: Callable[[int], int] = lambda at: 0  # noqa: E731
+    by_region: dict[int, list[int]] = {0: closers}
+    if fences is not None:
+        starts, ends = fences
+
+        def region(at: int) -> int:
+            k = bisect.bisect_right(starts, at) - 1
+            return k + 1 if k >= 0 and at < ends[k] else 0
+
+        by_region = {}
+        for at in closers:
+            by_region.setdefault(region(at), []).append(at)
     out: list[str] = []
-    pos = 0
-    for m in opens.finditer(text):
+    pos = scan = 0
+    while (m := opens.search(text, scan)) is not None:
         start = m.start()
-        if start < pos:
-            continue
-        candidates = closers.get(region(start) if region else 0, [])
+        candidates = by_region.get(region(start), [])
         k = bisect.bisect_left(candidates, start + width + 1)
         if k == len(candidates):
+            if fences is None:
+                break  # no closer after this opener, so none after any later one
+            scan = start + 1
             continue
         end = candidates[k]
-        out.append(text[pos:start])
-        out.append(wrap(text[start + width : end]))
-        pos = end + width
+        out += (text[pos:start], before, text[start + width : end], after)
+        pos = scan = end + width
+    if not out:
+        return text
     out.append(text[pos:])
     return "".join(out)
 
@@ -80,30 +96,27 @@ def _pair(
 def _bold(text: str, before: str, after: str) -> str:
     if "**" not in text:
         return text
-    return _pair(text, _BOLD_OPEN, _BOLD_CLOSE, 2, lambda inner: f"{before}{inner}{after}")
+    return _pair(text, _BOLD_OPEN, _BOLD_CLOSE, 2, before, after)
 
 
 def _italic(text: str, before: str, after: str) -> str:
     if "*" not in text:
         return text
-    return _pair(text, _ITALIC_OPEN, _ITALIC_CLOSE, 1, lambda inner: f"{before}{inner}{after}")
+    return _pair(text, _ITALIC_OPEN, _ITALIC_CLOSE, 1, before, after)
 
 
 def _italic_html(text: str) -> str:
     """Italic over escaped HTML holding ``<strong>`` elements: inside one, or around whole ones."""
     if "*" not in text:
         return text
+    if "<strong>" not in text:
+        return _pair(text, _ITALIC_OPEN, _ITALIC_CLOSE, 1, "<em>", "</em>")
     starts: list[int] = []
     ends: list[int] = []
     for m in _STRONG.finditer(text):
         starts.append(m.start(1))
         ends.append(m.end(1))
-
-    def region(at: int) -> int:
-        k = bisect.bisect_right(starts, at) - 1
-        return k + 1 if k >= 0 and at < ends[k] else 0
-
-    return _pair(text, _ITALIC_OPEN, _ITALIC_CLOSE, 1, lambda inner: f"<em>{inner}</em>", region)
+    return _pair(text, _ITALIC_OPEN, _ITALIC_CLOSE, 1, "<em>", "</em>", (starts, ends))
 
 
 def to_html(text: str | None) -> str:
