@@ -3,21 +3,31 @@
 Bank text may use ``**bold**``, ``*italic*``, `` `code` `` and line breaks; nothing
 else is markup. Everything else is text: ``<script>`` in a prompt is escaped in
 HTML and printed as-is in the terminal.
+
+Markers pair as the leftmost opener with the nearest closer after it (a lazy match),
+but the search is linear: every possible opener and closer is found once by a
+fixed-width look-around, and each opener looks its closer up in a sorted list. An
+unclosed marker therefore costs nothing, however many there are.
 """
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
+from collections.abc import Callable
 
 _CODE = re.compile(r"`([^`\n]+)`")
-# A closing ``**`` is the last two of a run of stars: ``**bold *italic***``.
-_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*(?!\*)", re.DOTALL)
-_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", re.DOTALL)
+# ``**`` opens before a non-space; it closes after a non-space unless another ``*``
+# follows, so a closing ``**`` is the last two of a run of stars: ``**bold *italic***``.
+_BOLD_OPEN = re.compile(r"(?=\*\*\S)")
+_BOLD_CLOSE = re.compile(r"(?<=\S)(?=\*\*(?!\*))")
+# ``*`` opens after neither a star nor a letter and before a non-space non-star;
+# it closes after a non-space non-star and before neither a star nor a letter.
+_ITALIC_OPEN = re.compile(r"(?<![*\w])(?=\*[^\s*])")
+_ITALIC_CLOSE = re.compile(r"(?<=[^\s*])(?=\*(?![*\w]))")
 # In HTML, italic may hold whole <strong> elements but never half of one, so tags nest.
-_ITALIC_HTML = re.compile(
-    r"(?<![*\w])\*(?=[^\s*])((?:[^<]|<strong>[^<]*</strong>)+?)(?<=[^\s*])\*(?![*\w])"
-)
+_STRONG = re.compile(r"<strong>([^<]*)</strong>")
 
 
 def _spans(text: str) -> list[tuple[bool, str]]:
@@ -32,6 +42,83 @@ def _spans(text: str) -> list[tuple[bool, str]]:
     return pieces
 
 
+def _pair(
+    text: str,
+    opens: re.Pattern[str],
+    closes: re.Pattern[str],
+    width: int,
+    before: str,
+    after: str,
+    fences: tuple[list[int], list[int]] | None = None,
+) -> str:
+    """Wrap each marked span, ``width`` stars either side, in ``before`` and ``after``.
+
+    Scanning left to right, an opener pairs with the first closer that leaves at least
+    one character between them; unpaired markers stay text. With ``fences`` (the starts
+    and ends of regions a span may hold whole but not cross), opener and closer must
+    both be outside every region or both inside the same one.
+    """
+    closers = [m.start() for m in closes.finditer(text)]
+    if not closers:
+        return text
+    region: Callable[[int], int] = lambda at: 0  # noqa: E731
+    by_region: dict[int, list[int]] = {0: closers}
+    if fences is not None:
+        starts, ends = fences
+
+        def region(at: int) -> int:
+            k = bisect.bisect_right(starts, at) - 1
+            return k + 1 if k >= 0 and at < ends[k] else 0
+
+        by_region = {}
+        for at in closers:
+            by_region.setdefault(region(at), []).append(at)
+    out: list[str] = []
+    pos = scan = 0
+    while (m := opens.search(text, scan)) is not None:
+        start = m.start()
+        candidates = by_region.get(region(start), [])
+        k = bisect.bisect_left(candidates, start + width + 1)
+        if k == len(candidates):
+            if fences is None:
+                break  # no closer after this opener, so none after any later one
+            scan = start + 1
+            continue
+        end = candidates[k]
+        out += (text[pos:start], before, text[start + width : end], after)
+        pos = scan = end + width
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _bold(text: str, before: str, after: str) -> str:
+    if "**" not in text:
+        return text
+    return _pair(text, _BOLD_OPEN, _BOLD_CLOSE, 2, before, after)
+
+
+def _italic(text: str, before: str, after: str) -> str:
+    if "*" not in text:
+        return text
+    return _pair(text, _ITALIC_OPEN, _ITALIC_CLOSE, 1, before, after)
+
+
+def _italic_html(text: str) -> str:
+    """Italic over escaped HTML holding ``<strong>`` elements: inside one, or around whole ones."""
+    if "*" not in text:
+        return text
+    if "<strong>" not in text:
+        return _pair(text, _ITALIC_OPEN, _ITALIC_CLOSE, 1, "<em>", "</em>")
+    starts: list[int] = []
+    ends: list[int] = []
+    for m in _STRONG.finditer(text):
+        starts.append(m.start(1))
+        ends.append(m.end(1))
+    return _pair(text, _ITALIC_OPEN, _ITALIC_CLOSE, 1, "<em>", "</em>", (starts, ends))
+
+
 def to_html(text: str | None) -> str:
     """Escaped HTML for a piece of bank text; the Markdown subset becomes tags."""
     if not text:
@@ -42,9 +129,8 @@ def to_html(text: str | None) -> str:
         if is_code:
             out.append(f"<code>{escaped}</code>")
             continue
-        escaped = _BOLD.sub(r"<strong>\1</strong>", escaped)
-        escaped = _ITALIC_HTML.sub(r"<em>\1</em>", escaped)
-        out.append(escaped.replace("\r\n", "\n").replace("\n", "<br>"))
+        escaped = _italic_html(_bold(escaped, "<strong>", "</strong>"))
+        out.append(escaped.replace("\r\n", "\n").replace("\n", "<br>") if escaped else "")
     return "".join(out)
 
 
@@ -55,8 +141,7 @@ def to_plain(text: str | None) -> str:
     out: list[str] = []
     for is_code, piece in _spans(text):
         if not is_code:
-            piece = _BOLD.sub(r"\1", piece)
-            piece = _ITALIC.sub(r"\1", piece)
+            piece = _italic(_bold(piece, "", ""), "", "")
         out.append(piece)
     return "".join(out)
 
@@ -85,9 +170,7 @@ def to_terminal(text: str | None, *, color: bool) -> str:
         if is_code:
             out.append(f"\x1b[36m{piece}\x1b[39m")
             continue
-        piece = _BOLD.sub("\x1b[1m\\1\x1b[22m", piece)
-        piece = _ITALIC.sub("\x1b[3m\\1\x1b[23m", piece)
-        out.append(piece)
+        out.append(_italic(_bold(piece, "\x1b[1m", "\x1b[22m"), "\x1b[3m", "\x1b[23m"))
     return "".join(out)
 
 

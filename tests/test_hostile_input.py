@@ -5,7 +5,9 @@ Sections are independent: each helper adds its own under its own heading.
 
 from __future__ import annotations
 
+import difflib
 import os
+import random
 import subprocess
 import sys
 from collections.abc import Callable
@@ -15,6 +17,7 @@ import pytest
 
 from quizgen.bank.check import check_paths
 from quizgen.bank.model import MAX_CLOZE_NUMBER, Cloze, Numeric, TrueFalse
+from quizgen.bank.provenance import closest_passage, normalize
 
 # ======================================================================================
 # The loader (bank/): explicit tags, merge chains, cloze numbers, sources, images
@@ -390,3 +393,134 @@ def test_loader_an_image_that_is_not_a_regular_file_is_refused_unopened(loader_b
         f"bank.yaml:{loader_pos(text, make)}: error: question 'q': image '{make}' is {kind}, "
         "not a regular file"
     ) in done.stdout.splitlines()
+
+
+# ======================================================================================
+# The closest passage (bank/provenance.py): a misquote in a big, repetitive document
+# ======================================================================================
+
+PASSAGE_VOCABULARY = [
+    "the",
+    "a",
+    "of",
+    "and",
+    "to",
+    "in",
+    "is",
+    "it",
+    "on",
+    "at",
+    "be",
+    "as",
+    "by",
+    "or",
+    "we",
+    "so",
+    "if",
+    "no",
+    "up",
+    "do",
+]
+
+
+def passage_repetitive_document(size: int, seed: int) -> list[str]:
+    """About ``size`` characters of words drawn from twenty short ones."""
+    mean = sum(len(w) + 1 for w in PASSAGE_VOCABULARY) / len(PASSAGE_VOCABULARY)
+    return random.Random(seed).choices(PASSAGE_VOCABULARY, k=int(size / mean * 1.01))
+
+
+@pytest.fixture(scope="module")
+def passage_eleven_megabytes() -> list[str]:
+    return passage_repetitive_document(11_000_000, seed=11)
+
+
+def passage_misquote(words: list[str], at: int, span: int = 30) -> tuple[str, str]:
+    """A passage of ``words`` and the same passage with its middle word changed."""
+    passage = words[at : at + span]
+    changed = [*passage]
+    changed[span // 2] = "zebra"
+    return " ".join(passage), " ".join(changed)
+
+
+@pytest.mark.parametrize("size", ["250 KB", "11 MB"])
+def test_passage_closest_passage_in_a_big_document_of_small_vocabulary(
+    size, passage_eleven_megabytes
+):
+    words = (
+        passage_eleven_megabytes
+        if size == "11 MB"
+        else passage_repetitive_document(250_000, seed=2)
+    )
+    document = " ".join(words)
+    assert len(document) >= (11_000_000 if size == "11 MB" else 250_000)
+    for at in (0, len(words) // 3, len(words) - 30):
+        passage, quote = passage_misquote(words, at)
+        assert quote not in document
+        assert closest_passage(quote, document, limit=10_000) == passage
+
+
+@pytest.mark.parametrize("size", ["250 KB", "11 MB"])
+def test_passage_a_quote_like_nothing_in_a_big_document_has_no_closest_passage(
+    size, passage_eleven_megabytes
+):
+    words = (
+        passage_eleven_megabytes
+        if size == "11 MB"
+        else passage_repetitive_document(250_000, seed=3)
+    )
+    assert closest_passage("zebra yak gnu okapi " * 8, " ".join(words)) is None
+
+
+def test_passage_check_names_the_closest_passage_of_a_misquote_in_a_250_kb_source(tmp_path):
+    words = passage_repetitive_document(250_000, seed=7)
+    (tmp_path / "big.txt").write_text(" ".join(words) + "\n", encoding="utf-8")
+    passage, quote = passage_misquote(words, len(words) // 2, span=12)
+    bank = tmp_path / "bank.yaml"
+    bank.write_text(
+        "id: big\ntitle: Big\nsources:\n  big: big.txt\nquestions:\n"
+        "  - {id: q, type: true_false, prompt: P, answer: true,"
+        f' source: {{doc: big, quote: "{quote}"}}}}\n',
+        encoding="utf-8",
+    )
+    problems = [str(p) for p in check_paths([bank]).problems if p.severity == "error"]
+    column = bank.read_text().splitlines()[5].index(f'"{quote}"') + 1
+    assert problems == [
+        f"{bank}:6:{column}: error: question 'q': quote not found in source 'big' (big); "
+        f'the closest passage is "{passage}"'
+    ]
+
+
+def passage_prose(size: int) -> str:
+    """About ``size`` characters of the seeds' words in a random order: a varied vocabulary."""
+    words = [w for seed in sorted(Path("seeds").glob("*.txt")) for w in passage_words_of(seed)]
+    return " ".join(random.Random(size).choices(words, k=size // 6))
+
+
+def passage_words_of(path: Path) -> list[str]:
+    return normalize(path.read_text(encoding="utf-8-sig")).split(" ")
+
+
+@pytest.mark.parametrize("size", ["a seed, every window", "a megabyte, placed windows"])
+def test_passage_the_search_finds_a_passage_as_close_as_the_misquoted_one(size):
+    # A short document is searched window by window; a big one only where rare runs of the
+    # quote's words point. Both find a passage at least as like the quote as the one it came
+    # from (the best any search could promise; another passage may be as close).
+    if size == "a seed, every window":
+        document, shortest = " ".join(passage_words_of(Path("seeds/004_369735ee3e7b3786.txt"))), 2
+    else:
+        document, shortest = passage_prose(1_000_000), 6
+    words = document.split(" ")
+    rng = random.Random(16)
+    for _ in range(40):
+        at, span = rng.randrange(len(words) - 15), rng.randrange(shortest, 15)
+        passage = words[at : at + span]
+        slipped = [*passage]
+        slipped[rng.randrange(span)] += "q"
+        quote = " ".join(slipped)
+        found = closest_passage(quote, document, limit=10_000)
+        assert found is not None
+        assert passage_likeness(found, quote) >= passage_likeness(" ".join(passage), quote)
+
+
+def passage_likeness(passage: str, quote: str) -> float:
+    return difflib.SequenceMatcher(None, passage, quote, autojunk=False).ratio()

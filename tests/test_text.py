@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -218,3 +219,122 @@ def test_terminal_output_holds_no_control_character_but_its_own_styles(text):
 )
 def test_format_number_writes_numbers_as_a_person_would(value: float, shown: str) -> None:
     assert format_number(value) == shown
+
+
+# -- hostile sizes: rendering is linear, and still right -------------------------------------
+#
+# The renderer pairs markers without backtracking; these inputs took minutes with the lazy
+# regular expressions it replaced (see docs/performance.md). No timing asserts: they simply
+# finish within the suite's normal run.
+
+
+def test_twenty_thousand_unclosed_italic_lines_stay_text():
+    text = "\n".join(["*item"] * 20_000)
+    assert to_html(text) == "<br>".join(["*item"] * 20_000)
+    assert to_plain(text) == text
+    assert to_terminal(text, color=True) == text
+
+
+def test_a_late_closer_pairs_with_the_first_opener_across_twenty_thousand_lines():
+    # A line-start ``*`` cannot close (a line break is white space before it), so the first
+    # opener's nearest closer is the very last star.
+    text = "\n".join(["*item"] * 20_000) + "\n*last*"
+    body = "<br>".join(["item", *["*item"] * 19_999, "*last"])
+    assert to_html(text) == f"<em>{body}</em>"
+    assert to_plain(text) == text[1:-1]
+
+
+@pytest.mark.parametrize("depth", [6, 100_000])
+def test_deep_runs_of_stars_pair_as_the_outermost_two(depth):
+    # ``**`` opens at the first star; the nearest closer is the last two stars of the run
+    # (a closing ``**`` is not followed by another star), so depth - 4 stars stay inside; two or
+    # more of them cannot pair again as italic.
+    stars = "*" * depth
+    inner = "*" * (depth - 4)
+    assert to_html(stars + "x") == f"<strong>{inner}</strong>x"
+    assert to_html(stars + "x" + stars) == f"<strong>{inner}</strong>x<strong>{inner}</strong>"
+    assert to_plain(stars + "x" + stars) == inner + "x" + inner
+
+
+def test_many_unclosed_bold_openers_stay_text():
+    text = "**a " * 100_000
+    assert to_html(text) == html.escape(text)
+    assert to_plain(text) == text
+
+
+def test_a_megabyte_of_backticks():
+    ticks = "`" * 1_000_000
+    assert to_html(ticks) == ticks and to_plain(ticks) == ticks
+    unclosed = "`" + "a *b* " * 200_000
+    assert to_html(unclosed) == "`" + "a <em>b</em> " * 200_000
+    spans = "`*x*`" * 200_000
+    assert to_html(spans) == "<code>*x*</code>" * 200_000
+    assert to_plain(spans) == "*x*" * 200_000
+
+
+def _stars(markup: str) -> tuple[int, int, int]:
+    """Stars left in the text of some HTML, and its <strong> and <em> elements."""
+    tags = tags_of(markup)
+    return markup.count("*"), tags.count("strong"), tags.count("em")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["*", "**", "***", "a", " ", "\n", "<", "x_y"]), max_size=40))
+def test_every_star_is_either_text_or_half_of_a_tag(pieces):
+    text = "".join(pieces)
+    left, strong, em = _stars(to_html(text))
+    assert left + 4 * strong + 2 * em == text.count("*")
+
+
+# The lazy regular expressions the linear renderer replaced: the reference it must agree
+# with on inputs small enough for them.
+_REF_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*(?!\*)", re.DOTALL)
+_REF_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![*\w])", re.DOTALL)
+_REF_ITALIC_HTML = re.compile(
+    r"(?<![*\w])\*(?=[^\s*])((?:[^<]|<strong>[^<]*</strong>)+?)(?<=[^\s*])\*(?![*\w])"
+)
+_REF_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def _reference_html(text: str) -> str:
+    if not text:
+        return ""
+    out, last, text = [], 0, text.strip("\n")
+    pieces = []
+    for m in _REF_CODE.finditer(text):
+        pieces += [(False, text[last : m.start()]), (True, m.group(1))]
+        last = m.end()
+    pieces.append((False, text[last:]))
+    for is_code, piece in pieces:
+        escaped = html.escape(piece, quote=True)
+        if is_code:
+            out.append(f"<code>{escaped}</code>")
+            continue
+        escaped = _REF_BOLD.sub(r"<strong>\1</strong>", escaped)
+        escaped = _REF_ITALIC_HTML.sub(r"<em>\1</em>", escaped)
+        out.append(escaped.replace("\r\n", "\n").replace("\n", "<br>"))
+    return "".join(out)
+
+
+def _reference_terminal(text: str) -> str:
+    out, last = [], 0
+    text = text.replace("\r", "\\x0d")  # the one control character in the soup below
+    for m in _REF_CODE.finditer(text):
+        piece = _REF_BOLD.sub("\x1b[1m\\1\x1b[22m", text[last : m.start()])
+        out += [_REF_ITALIC.sub("\x1b[3m\\1\x1b[23m", piece), f"\x1b[36m{m.group(1)}\x1b[39m"]
+        last = m.end()
+    piece = _REF_BOLD.sub("\x1b[1m\\1\x1b[22m", text[last:])
+    return "".join([*out, _REF_ITALIC.sub("\x1b[3m\\1\x1b[23m", piece)])
+
+
+_SOUP = st.lists(
+    st.sampled_from(["*", "**", "***", "`", "a", "b c", " ", "<", "&", "\n", "\r\n", "_", "é"]),
+    max_size=24,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SOUP)
+def test_the_linear_renderer_agrees_with_the_lazy_patterns_it_replaced(text):
+    assert to_html(text) == _reference_html(text)
+    assert to_terminal(text, color=True) == _reference_terminal(text)
