@@ -8,6 +8,7 @@ a list of objects. No input, however hostile, ever shows a Python traceback.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -360,8 +361,8 @@ def billion_laughs() -> str:
     return "\n".join(lines) + "\n"
 
 
-HOSTILE: dict[str, tuple[bytes, str]] = {
-    # name: (file content, the start of the message line)
+HOSTILE: dict[str, tuple[bytes, str | re.Pattern[str]]] = {
+    # name: (file content, the start of the message line, or a pattern it matches)
     "os-system": (
         b"id: !!python/object/apply:os.system ['touch MARKER']\ntitle: t\nquestions: []\n",
         "bank.yaml:1:5: error: tag '!!python/object/apply:os.system' is not allowed",
@@ -380,9 +381,11 @@ HOSTILE: dict[str, tuple[bytes, str]] = {
         b"id: &a [*a]\n",
         "bank.yaml:1:5: error: an alias refers to the collection",
     ),
+    # The loader refuses more than 200 levels; libyaml (PyYAML 6.0.4 and later) refuses more
+    # than 1,000 itself, first when they are packed on one line. Either way: line 1, nesting.
     "deep-nesting": (
         b"id: " + b"[" * 100_000 + b"]" * 100_000 + b"\n",
-        "bank.yaml:1:204: error: invalid YAML: lists and mappings nested more than 200 levels deep",
+        re.compile(r"bank\.yaml:1:\d+: error: invalid YAML: .*\bnest"),
     ),
     "binary": (bytes(range(256)) * 4, "bank.yaml:2:118: error: the file is not UTF-8 text"),
     "nul": (b"id: quiz\x00\n", "bank.yaml:1:9: error: invalid YAML: the character U+0000"),
@@ -393,13 +396,19 @@ HOSTILE: dict[str, tuple[bytes, str]] = {
 }
 
 
+def starts_as_expected(line: str, expected: str | re.Pattern[str]) -> bool:
+    if isinstance(expected, str):
+        return line.startswith(expected)
+    return expected.match(line) is not None
+
+
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_input_gives_a_located_error_and_runs_nothing(folder, name):
     content, expected = HOSTILE[name]
     Path("bank.yaml").write_bytes(content)
     result = run_check("bank.yaml")
     assert result.exit_code == 1
-    assert result.output.splitlines()[0].startswith(expected)
+    assert starts_as_expected(result.output.splitlines()[0], expected), result.output
     assert result.output.splitlines()[-1].startswith("invalid: 1 file, 0 questions, ")
     assert not Path("MARKER").exists()
 
@@ -423,7 +432,7 @@ def test_hostile_input_in_a_real_process(folder, name):
     # A generous limit for a loaded machine; the refusal itself takes milliseconds.
     done = run_process([sys.executable, "-c", script], cwd=folder, timeout=20)
     assert done.returncode == 1
-    assert done.stdout.splitlines()[0].startswith(expected)
+    assert starts_as_expected(done.stdout.splitlines()[0], expected), done.stdout
     assert not Path("MARKER").exists()
     peak_kb = int(done.stderr.split("maxrss ")[1].split()[0])
     assert peak_kb < 200 * 1024

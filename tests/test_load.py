@@ -8,6 +8,7 @@ folder (with the real seeds beside them) and read from there by a relative path.
 
 from __future__ import annotations
 
+import re
 import textwrap
 import tracemalloc
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from quizgen.bank.check import CheckReport, check_paths, ensure_valid
-from quizgen.bank.load import bank_files, load_bank, load_banks, parse_bank
+from quizgen.bank.load import MAX_NESTING, bank_files, load_bank, load_banks, parse_bank
 from quizgen.bank.model import (
     Cloze,
     Matching,
@@ -1012,19 +1013,53 @@ def test_a_recursive_alias_is_refused(bank):
     ]
 
 
+def nesting_refusal(problem: str) -> tuple[int, int]:
+    """The line and column of a refusal of deep nesting, whichever parser refused first.
+
+    quizgen's composer refuses more than MAX_NESTING levels with its own message. libyaml
+    (PyYAML 6.0.4 and later) refuses more than 1,000 with its own, and speaks first when
+    that many openings sit on one line within its look-ahead. Either way the behaviour is
+    the same: one located error that names nesting as the reason.
+    """
+    match = re.fullmatch(r"bank\.yaml:(\d+):(\d+): error: invalid YAML: (.+)", problem)
+    assert match, problem
+    assert "nest" in match[3], problem
+    return int(match[1]), int(match[2])
+
+
+# The pure-Python scanner takes a second or two on a line packed with "[".
+@pytest.mark.parametrize("parser", ["libyaml", pytest.param("pure Python", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("opening", ["[", "{a: ", "- "])
-def test_deep_nesting_is_refused(bank, opening):
+def test_deep_nesting_is_refused(bank, monkeypatch, opening, parser):
+    if parser == "pure Python":
+        import yaml
+
+        import quizgen.bank.load as load
+
+        monkeypatch.setattr(load, "_Parser", yaml.SafeLoader)
     depth = 50_000
     closing = {"[": "]", "{a: ": "}", "- ": ""}[opening]
-    text = "id: " + opening * depth + "x" + closing * depth + "\n"
     if opening == "- ":
-        text = "id:\n" + opening * depth + "x\n"
+        line, prefix, text = 2, "", "id:\n" + opening * depth + "x\n"
+    else:
+        line, prefix = 1, "id: "
+        text = prefix + opening * depth + "x" + closing * depth + "\n"
     [problem] = errors(bank(text))
-    assert problem.endswith(
-        "error: invalid YAML: lists and mappings nested more than 200 levels deep; "
-        "a bank needs only a few"
-    )
-    assert problem.startswith("bank.yaml:1:") or problem.startswith("bank.yaml:2:")
+    # On the line of the openings, once more than MAX_NESTING of them are open: not
+    # before, and without reading on past them.
+    found_line, column = nesting_refusal(problem)
+    assert found_line == line
+    assert len(prefix) + (MAX_NESTING - 1) * len(opening) < column
+    assert column <= len(prefix) + depth * len(opening)
+
+
+def test_the_loaders_own_nesting_limit_is_reported_where_it_is_passed(bank):
+    # One opening per line: no parser meets 1,000 levels before the loader refuses 200.
+    text = "id:\n" + "  [\n" * 1_500 + "  ]\n" * 1_500
+    assert errors(bank(text)) == [
+        f"bank.yaml:{MAX_NESTING + 1}:3: error: invalid YAML: lists and mappings nested more "
+        f"than {MAX_NESTING} levels deep; a bank needs only a few"
+    ]
 
 
 def test_small_anchors_aliases_and_merge_keys_work(bank):
@@ -1248,7 +1283,9 @@ FALLBACK_CASES = {
     "python-tag": "id: !!python/object/apply:os.system ['touch MARKER']\n",
     "alias-bomb": billion_laughs(),
     "recursive-alias": "id: &a [*a]\n",
-    "deep-nesting": "id: " + "[" * 5000 + "]" * 5000 + "\n",
+    # One opening per line, so the loader refuses it, never libyaml's own limit: the same
+    # message from both parsers (test_deep_nesting_is_refused packs them on one line).
+    "deep-nesting": "id:\n" + "  [\n" * 1_500 + "  ]\n" * 1_500,
     "two-documents": "id: a\n---\nid: b\n",
     "duplicate-anchor": "id: &a x\ntitle: &a y\n",
     "undefined-alias": "id: *nowhere\n",
