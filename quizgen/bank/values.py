@@ -174,7 +174,7 @@ class NodeReader:
                 return None
             self.error(node, f"{what} must be text, not {node_kind(node)}")
             return None
-        value = node.value
+        value: str = node.value
         if not value.strip():
             self.error(node, f"{what} is empty")
             return None
