@@ -1,4 +1,15 @@
-"""Shared fixtures: writing small banks to disk, and finding the real Chromium."""
+"""Shared fixtures and the suite's wiring.
+
+- Every process a test starts runs this source tree, like the test itself: PYTHONPATH is
+  set to the repository root for the whole session, so ``python -m quizgen`` and the
+  installed ``quizgen`` script import the code under test, never a stale installed copy
+  (pyproject's ``pythonpath`` does the same for the pytest process).
+- Markers follow from what a test uses where that is clear: the ``chromium_path`` fixture
+  (directly or through another fixture) makes it ``browser``; a Hypothesis test (``@given``)
+  is ``slow``; and ``browser``, ``anki`` and ``network`` tests are all ``slow``. Tests that
+  start a process say ``@pytest.mark.slow`` themselves. ``pytest -m "not slow"`` is the
+  inner loop.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +21,45 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["pytester"]  # tests/test_suite.py runs pytest on probe tests
+
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
+
+# A test that uses one of these fixtures gets these markers.
+FIXTURE_MARKERS = {"chromium_path": ("browser", "slow")}
+# A test with the first marker also gets the second.
+IMPLIED_MARKERS = {"browser": "slow", "anki": "slow", "network": "slow"}
+
+_saved_pythonpath: str | None = None
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Put the source tree first on PYTHONPATH for every subprocess of the session."""
+    global _saved_pythonpath
+    _saved_pythonpath = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), _saved_pythonpath]))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _saved_pythonpath is None:
+        os.environ.pop("PYTHONPATH", None)
+    else:
+        os.environ["PYTHONPATH"] = _saved_pythonpath
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test by what it uses, then add the markers those imply."""
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            for name in FIXTURE_MARKERS.get(fixture, ()):
+                item.add_marker(name)
+        # What hypothesis.is_hypothesis_test checks: many generated examples.
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker("slow")
+        for marker, implied in IMPLIED_MARKERS.items():
+            if item.get_closest_marker(marker) and not item.get_closest_marker(implied):
+                item.add_marker(implied)
 
 
 @pytest.fixture

@@ -37,6 +37,8 @@ from quizgen.outputs.anki import (
     write_apkg,
 )
 
+pytestmark = pytest.mark.anki  # the real Anki backend (conftest adds slow)
+
 T0 = 1_750_000_000.0  # a fixed build time for the first build of a test
 
 

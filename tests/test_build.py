@@ -99,6 +99,7 @@ def test_build_pdf_without_a_browser_is_a_clear_error(write_bank, tmp_path: Path
     assert not out.exists()
 
 
+@pytest.mark.slow  # a real process
 def test_shell_completion_completes_commands_and_options() -> None:
     env = {
         **os.environ,
@@ -118,9 +119,16 @@ def test_shell_completion_completes_commands_and_options() -> None:
     assert "plain,--paper" in done.stdout.splitlines()
 
 
+def _without_source_tree() -> dict[str, str]:
+    """The environment without PYTHONPATH, which conftest points at the source tree: a
+    fresh install must run its own copy."""
+    return {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+
+
 @pytest.fixture(scope="module")
 def installed_quizgen(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A fresh virtual environment with quizgen installed as the README says (`pip install .`)."""
+    """A fresh virtual environment with quizgen installed as the README says
+    (`pip install -c constraints.txt .`)."""
     env_dir = tmp_path_factory.mktemp("venv")
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
@@ -130,12 +138,20 @@ def installed_quizgen(tmp_path_factory: pytest.TempPathFactory) -> Path:
         REPO,
         source,
         ignore=shutil.ignore_patterns(
-            ".git", ".venv", "build", "*.egg-info", "dist", "bench", "__pycache__", ".*_cache"
+            ".git", ".venv*", "build", "*.egg-info", "dist", "bench", "__pycache__", ".*_cache"
         ),
     )
-    subprocess.run(
-        [str(python), "-m", "pip", "install", "-q", str(source)], check=True, timeout=600
+    pip = [str(python), "-m", "pip", "install", "-q", "-c", str(source / "constraints.txt")]
+    subprocess.run([*pip, str(source)], check=True, timeout=600, env=_without_source_tree())
+    where = subprocess.run(
+        [str(python), "-c", "import quizgen; print(quizgen.__file__)"],
+        cwd=tmp_path_factory.mktemp("elsewhere"),
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_without_source_tree(),
     )
+    assert Path(where.stdout.strip()).is_relative_to(env_dir)  # the wheel, not the source tree
     return env_dir / "bin" / "quizgen"
 
 
@@ -147,6 +163,7 @@ def _build(quizgen: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
         stdin=subprocess.DEVNULL,
+        env=_without_source_tree(),
     )
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
@@ -188,6 +205,8 @@ def _questions_in_page(page: Path, chromium: str) -> int:
             browser.close()
 
 
+@pytest.mark.network
+@pytest.mark.anki
 @pytest.mark.parametrize("where", ["empty folder", "repository"])
 def test_a_fresh_install_builds_everything(
     where: str, installed_quizgen: Path, tmp_path: Path, chromium_path: str

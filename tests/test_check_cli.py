@@ -294,6 +294,7 @@ def test_no_path_in_an_empty_folder_reads_the_shipped_bank(tmp_path, monkeypatch
 
 
 @pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
+@pytest.mark.slow  # a real process
 def test_the_installed_command_exit_codes_and_output(folder, command):
     write("valid.yaml", VALID)
     write("invalid.yaml", INVALID)
@@ -328,6 +329,7 @@ def test_the_installed_command_exit_codes_and_output(folder, command):
 
 
 @pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
+@pytest.mark.slow  # a real process
 def test_the_installed_command_version_and_help(command):
     version = run_process(command, "--version")
     assert (version.returncode, version.stdout) == (0, f"quizgen, version {quizgen.__version__}\n")
@@ -337,6 +339,7 @@ def test_the_installed_command_version_and_help(command):
     assert check_help.returncode == 0 and "--strict" in check_help.stdout
 
 
+@pytest.mark.slow  # a real process
 def test_the_installed_command_default_inputs(folder, tmp_path_factory):
     command = installed_command()
     write("question_bank/only.yaml", VALID.replace(": seeds/", ": ../seeds/"))
@@ -416,6 +419,7 @@ def test_hostile_input_gives_a_located_error_and_runs_nothing(folder, name):
 @pytest.mark.parametrize(
     "name", ["os-system", "subprocess", "alias-bomb", "deep-nesting", "binary"]
 )
+@pytest.mark.slow  # a real process
 def test_hostile_input_in_a_real_process(folder, name):
     content, expected = HOSTILE[name]
     Path("bank.yaml").write_bytes(content)

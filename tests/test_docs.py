@@ -109,6 +109,7 @@ def test_every_example_in_the_format_doc_is_a_valid_bank(tmp_path: Path) -> None
     assert report.question_count == 8
 
 
+@pytest.mark.slow  # a real process
 def test_help_imports_no_heavy_module() -> None:
     code = (
         "import sys\nfrom quizgen.cli import cli\n"

@@ -104,6 +104,7 @@ def citations(question: Question) -> tuple[SourceRef, ...]:
 # --------------------------------------------------------------------------- valid and complete
 
 
+@pytest.mark.slow  # a real process
 def test_check_strict_is_clean() -> None:
     """`quizgen check --strict question_bank` exits 0 and reports no problem at all."""
     result = subprocess.run(
@@ -118,6 +119,7 @@ def test_check_strict_is_clean() -> None:
     assert "warning" not in result.stderr and "error" not in result.stderr
 
 
+@pytest.mark.slow  # a real process
 def test_text_summary_counts_every_question(questions: list[tuple[Bank, Question]]) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "quizgen", "check", "--strict", str(BANK_DIR)],

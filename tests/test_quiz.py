@@ -233,6 +233,7 @@ def run_piped(args: list[str], lines: list[str], env: dict[str, str] | None = No
     )
 
 
+@pytest.mark.slow  # a real process
 def test_pipe_subprocess_one_line_per_answer_and_no_colour(bank):
     proc = run_piped([str(bank), "--no-shuffle"], SOME_WRONG)
     assert proc.returncode == 0, proc.stderr
@@ -244,6 +245,7 @@ def test_pipe_subprocess_one_line_per_answer_and_no_colour(bank):
     assert proc.stderr == ""
 
 
+@pytest.mark.slow  # a real process
 def test_pipe_subprocess_eof_midway(bank):
     proc = run_piped([str(bank), "--no-shuffle"], ["t"])
     assert proc.returncode == 0
@@ -270,6 +272,7 @@ def spawn(args: list[str], tmp_path: Path, **env: str) -> pexpect.spawn:
     return child
 
 
+@pytest.mark.slow  # a real process
 def test_pty_typing_typo_override_and_ctrl_c(bank, tmp_path):
     child = spawn([str(bank), "--no-shuffle"], tmp_path)
     child.expect_exact("Ctrl-D stops")
@@ -307,6 +310,7 @@ def test_pty_typing_typo_override_and_ctrl_c(bank, tmp_path):
     assert "Traceback" not in log
 
 
+@pytest.mark.slow  # a real process
 def test_pty_any_other_key_keeps_the_wrong_verdict(bank, tmp_path):
     child = spawn([str(bank), "--no-shuffle", "--type", "multiple_choice"], tmp_path)
     child.expect_exact("Your answer (letter) > ")
@@ -319,6 +323,7 @@ def test_pty_any_other_key_keeps_the_wrong_verdict(bank, tmp_path):
     assert child.exitstatus == 0
 
 
+@pytest.mark.slow  # a real process
 def test_pty_full_quiz_without_colour_when_no_color_is_set(bank, tmp_path):
     child = spawn([str(bank), "--no-shuffle"], tmp_path, NO_COLOR="1")
     prompts = [
@@ -345,6 +350,7 @@ def test_pty_full_quiz_without_colour_when_no_color_is_set(bank, tmp_path):
     assert not re.search(r"\x1b\[[0-9;]*m", log)
 
 
+@pytest.mark.slow  # a real process
 def test_pty_ctrl_d_ends_with_summary(bank, tmp_path):
     child = spawn([str(bank), "--no-shuffle"], tmp_path)
     child.expect_exact("(t/f) > ")
@@ -360,6 +366,7 @@ def test_pty_ctrl_d_ends_with_summary(bank, tmp_path):
     assert child.exitstatus == 0
 
 
+@pytest.mark.slow  # a real process
 def test_pipe_with_bytes_that_are_not_utf8(bank):
     proc = subprocess.run(
         [sys.executable, "-m", "quizgen", "quiz", str(bank), "--no-shuffle", "--count", "1"],
@@ -372,6 +379,7 @@ def test_pipe_with_bytes_that_are_not_utf8(bank):
     assert "Score: 0/1 (0%)" in proc.stdout.decode("utf-8")
 
 
+@pytest.mark.slow  # a real process
 def test_closed_output_pipe_is_not_a_traceback(write_bank, tmp_path):
     many = "id: many\ntitle: Many\nquestions:\n" + "".join(
         f"  - id: q{n}\n    type: short_answer\n    prompt: Say w{n}\n    answer: w{n}\n"

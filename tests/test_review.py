@@ -375,6 +375,7 @@ def run_cli(args: list[str], stdin: str, **env: str) -> subprocess.CompletedProc
     )
 
 
+@pytest.mark.slow  # a real process
 def test_state_lives_in_xdg_data_home(bank_path, tmp_path):
     data = tmp_path / "data"
     proc = run_cli(["review", str(bank_path), "--new", "1"], "Tashkent\n", XDG_DATA_HOME=str(data))
@@ -403,6 +404,7 @@ def check_database(state: Path) -> tuple[int, int, list[tuple[str, str]]]:
         db.close()
 
 
+@pytest.mark.slow  # a real process
 def test_sigkill_mid_session_loses_only_the_answer_being_typed(bank_path, tmp_path):
     state = tmp_path / "state.sqlite3"
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
@@ -506,6 +508,7 @@ class ReviewProcess:
                 stream.close()
 
 
+@pytest.mark.slow  # a real process
 def test_repeated_kills_at_chosen_moments_never_corrupt_the_state(write_bank, tmp_path):
     """SIGKILL a real review process again and again on one state file: while it waits for an
     answer (every answer given is kept), and right after answers were sent, while it grades and
@@ -544,6 +547,7 @@ def test_repeated_kills_at_chosen_moments_never_corrupt_the_state(write_bank, tm
     assert saved() == total
 
 
+@pytest.mark.slow  # a real process
 def test_pty_ctrl_c_in_review_keeps_answers_and_exits_130(bank_path, tmp_path):
     state = tmp_path / "state.sqlite3"
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -113,6 +114,7 @@ def test_no_seed_shuffles_afresh():
     assert len(orders) > 1
 
 
+@pytest.mark.slow  # a real process
 def test_a_seeded_shuffle_is_the_same_in_another_process():
     """Stable across runs: a fresh interpreter with another hash seed gives the same order."""
     script = (
@@ -126,7 +128,7 @@ def test_a_seeded_shuffle_is_the_same_in_another_process():
             capture_output=True,
             text=True,
             timeout=60,
-            env={"PYTHONHASHSEED": hash_seed, "PATH": ""},
+            env={"PYTHONHASHSEED": hash_seed, "PATH": "", "PYTHONPATH": os.environ["PYTHONPATH"]},
             check=True,
         )
         assert done.stdout.strip() == here
