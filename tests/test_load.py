@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from quizgen.bank.check import CheckReport, check_paths, ensure_valid
-from quizgen.bank.load import MAX_NESTING, bank_files, load_bank, load_banks, parse_bank
+from quizgen.bank.load import bank_files, load_bank, load_banks, parse_bank
 from quizgen.bank.model import (
     Cloze,
     Matching,
@@ -28,6 +28,7 @@ from quizgen.bank.model import (
     ShortAnswer,
     TrueFalse,
 )
+from quizgen.bank.yaml_nodes import MAX_NESTING
 from quizgen.errors import QuizgenError
 
 SEED = "seeds/004_369735ee3e7b3786.txt"
@@ -1034,9 +1035,9 @@ def test_deep_nesting_is_refused(bank, monkeypatch, opening, parser):
     if parser == "pure Python":
         import yaml
 
-        import quizgen.bank.load as load
+        import quizgen.bank.yaml_nodes as yaml_nodes
 
-        monkeypatch.setattr(load, "_Parser", yaml.SafeLoader)
+        monkeypatch.setattr(yaml_nodes, "_Parser", yaml.SafeLoader)
     depth = 50_000
     closing = {"[": "]", "{a: ": "}", "- ": ""}[opening]
     if opening == "- ":

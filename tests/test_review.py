@@ -611,6 +611,7 @@ def leftovers(state: Path) -> list[str]:
         "UPDATE reviews SET reviewed_at = 'yesterday'",
     ],
 )
+@pytest.mark.slow  # a real process
 def test_hostile16_a_hand_edited_state_row_is_refused_and_left_unchanged(bank_path, tmp_path, edit):
     state = tmp_path / "state.sqlite3"
     review_once(bank_path, state)
@@ -658,6 +659,7 @@ def read_only(path: Path):
         path.chmod(0o644)
 
 
+@pytest.mark.slow  # a real process
 def test_hostile16_a_read_only_state_file_is_refused_before_the_first_card(bank_path, tmp_path):
     state = tmp_path / "state.sqlite3"
     review_once(bank_path, state)
@@ -675,6 +677,7 @@ def test_hostile16_a_read_only_state_file_is_refused_before_the_first_card(bank_
     assert state.read_bytes() == before
 
 
+@pytest.mark.slow  # a real process
 def test_hostile16_stats_opens_the_state_read_only(bank_path, tmp_path):
     state = tmp_path / "state.sqlite3"
     review_once(bank_path, state)
@@ -687,6 +690,7 @@ def test_hostile16_stats_opens_the_state_read_only(bank_path, tmp_path):
         reader.db.execute("DELETE FROM cards")  # the connection itself cannot write
 
 
+@pytest.mark.slow  # a real process
 def test_hostile16_a_second_review_of_one_state_file_is_refused(bank_path, tmp_path):
     state = tmp_path / "state.sqlite3"
     first = subprocess.Popen(
@@ -737,6 +741,7 @@ questions:
 """
 
 
+@pytest.mark.slow  # a real process
 def test_hostile16_answers_are_read_as_utf8_whatever_the_locale(write_bank, tmp_path):
     bank = write_bank(UTF8_BANK, name="jp.yaml")
     state = tmp_path / "state.sqlite3"
@@ -753,6 +758,7 @@ def test_hostile16_answers_are_read_as_utf8_whatever_the_locale(write_bank, tmp_
         assert db.execute("SELECT outcome FROM reviews").fetchall() == [("right",)]
 
 
+@pytest.mark.slow  # a real process
 def test_hostile16_an_answer_that_is_not_utf8_is_never_recorded(write_bank, tmp_path):
     bank = write_bank(UTF8_BANK, name="jp.yaml")
     state = tmp_path / "state.sqlite3"
