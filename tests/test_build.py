@@ -43,6 +43,7 @@ questions:
 """
 
 
+@pytest.mark.slow  # every output, the Anki package too
 def test_build_writes_every_output_and_a_table(write_bank, tmp_path: Path) -> None:
     bank = write_bank(VALID)
     out = tmp_path / "out"

@@ -276,6 +276,7 @@ def assert_reads_the_shipped_bank(output: str) -> None:
         assert line.startswith(str(shipped)), line
 
 
+@pytest.mark.slow  # reads the whole shipped bank
 def test_no_path_in_an_empty_folder_reads_the_shipped_bank(tmp_path, monkeypatch):
     """The shipped bank is read, and it is valid: counts from its files, read with plain PyYAML."""
     monkeypatch.chdir(tmp_path)

@@ -71,6 +71,7 @@ def run(*args: object, cwd: Path) -> subprocess.CompletedProcess[str]:
 # -- export --list -------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a real process
 def test_export_list_names_every_registered_format_with_carriage_and_limits(tmp_path):
     done = run("export", "--list", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
@@ -202,6 +203,7 @@ def write_config(folder: Path, text: str) -> Path:
     return path
 
 
+@pytest.mark.slow  # a real process
 def test_quizgen_toml_beside_the_banks_sets_the_build(write_bank, tmp_path):
     banks = tmp_path / "banks"
     bank = write_bank(VALID, "banks/tiny.yaml")
@@ -233,6 +235,7 @@ def test_quizgen_toml_beside_the_banks_sets_the_build(write_bank, tmp_path):
     assert bank.exists()
 
 
+@pytest.mark.slow  # builds every format
 def test_the_command_line_wins_over_quizgen_toml(write_bank, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     bank = write_bank(VALID)

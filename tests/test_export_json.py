@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from quizgen.bank.load import load_banks
@@ -172,6 +173,7 @@ def test_nothing_is_written_when_nothing_matches(write_bank, tmp_path):
     assert target.read_text(encoding="utf-8") == "old"
 
 
+@pytest.mark.slow  # a real process
 def test_the_shipped_bank_exports_in_a_real_process(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "quizgen", "export", "json", "-o", "bank.json"],

@@ -328,6 +328,7 @@ def mounted(*options: str) -> Iterator[Path]:
         point.rmdir()
 
 
+@pytest.mark.slow  # a real process
 def test_a_really_full_disk_leaves_the_old_set_and_no_temporary():
     with mounted("size=64k") as disk:
         old_set(disk)
@@ -341,6 +342,7 @@ def test_a_really_full_disk_leaves_the_old_set_and_no_temporary():
         assert contents(disk)["X-A.html"] == "old quiz" and leftovers(disk) == []
 
 
+@pytest.mark.slow  # a real process
 def test_a_read_only_folder_gives_a_located_error_and_changes_nothing():
     with mounted("size=1m") as disk:
         old_set(disk)
@@ -384,6 +386,7 @@ def run_writer(items, fault: str) -> tuple[int, str]:
 @pytest.mark.parametrize(
     ("fault", "shown"), [("stage-1:term", "Terminated"), ("stage-1:int", "KeyboardInterrupt")]
 )
+@pytest.mark.slow  # a real process
 def test_a_signal_while_staging_leaves_the_old_set_and_no_temporary(tmp_path, fault, shown):
     old_set(tmp_path)
     assert run_writer(new_set(tmp_path), fault) == (130, shown)
@@ -391,6 +394,7 @@ def test_a_signal_while_staging_leaves_the_old_set_and_no_temporary(tmp_path, fa
     assert leftovers(tmp_path) == []
 
 
+@pytest.mark.slow  # a real process
 def test_sigterm_from_outside_is_handled_like_ctrl_c(tmp_path):
     old_set(tmp_path)
     process = writer(new_set(tmp_path), "stage-1:pause")
@@ -405,6 +409,7 @@ def test_sigterm_from_outside_is_handled_like_ctrl_c(tmp_path):
 
 
 @pytest.mark.parametrize(("fault", "shown"), [("rename-1:term", "Terminated"), ("rename-1:int", "KeyboardInterrupt")])  # fmt: skip
+@pytest.mark.slow  # a real process
 def test_a_signal_during_the_renames_waits_until_the_set_is_whole(tmp_path, fault, shown):
     old_set(tmp_path)
     assert run_writer(new_set(tmp_path, extra=True), fault) == (130, shown)
@@ -417,6 +422,7 @@ def test_a_signal_during_the_renames_waits_until_the_set_is_whole(tmp_path, faul
 
 
 @pytest.mark.parametrize("fault", ["journal:kill", "rename-1:kill", "rename-2:kill"])
+@pytest.mark.slow  # a real process
 def test_a_set_killed_during_the_renames_is_completed_by_the_next_write(tmp_path, fault):
     old_set(tmp_path)
     (tmp_path / ".notes.tmp").write_text("not ours")
@@ -432,6 +438,7 @@ def test_a_set_killed_during_the_renames_is_completed_by_the_next_write(tmp_path
     assert leftovers(tmp_path) == [".notes.tmp"]
 
 
+@pytest.mark.slow  # a real process
 def test_a_set_over_two_folders_is_completed_from_either(tmp_path):
     items = [(tmp_path / "a" / "quiz.html", "new quiz"), (tmp_path / "b" / "quiz.pdf", "new pdf")]
     assert run_writer(items, "rename-1:kill")[0] == -signal.SIGKILL
@@ -441,6 +448,7 @@ def test_a_set_over_two_folders_is_completed_from_either(tmp_path):
     assert leftovers(tmp_path / "a") == [] and leftovers(tmp_path / "b") == []
 
 
+@pytest.mark.slow  # a real process
 def test_temporaries_of_a_killed_writer_are_removed_by_the_next_write_and_no_others(tmp_path):
     old_set(tmp_path)
     assert run_writer(new_set(tmp_path), "stage-1:kill")[0] == -signal.SIGKILL

@@ -155,6 +155,7 @@ def test_loader_a_chain_of_1000_merge_keys_in_a_small_file_is_an_alias_bomb(load
     assert problem.endswith("refusing to expand it (an 'alias bomb'?)")
 
 
+@pytest.mark.slow  # a large input
 def test_loader_a_chain_of_1000_merge_keys_within_the_budget_loads_correctly(loader_bank):
     report = check_paths([loader_bank(merge_chain(1000, filler=240_000))])
     assert [str(p) for p in report.errors] == ["bank.yaml:1004:1: error: unknown key 'filler'"]
@@ -188,6 +189,7 @@ def test_loader_a_cloze_number_above_the_limit_is_located(loader_bank, number, s
     ]
 
 
+@pytest.mark.anki  # the real Anki backend
 def test_loader_the_highest_cloze_number_makes_its_card_in_anki(loader_bank, tmp_path):
     """c500 is accepted, and the real Anki backend files it as card 500 (ord 499)."""
     pytest.importorskip("anki")
@@ -216,6 +218,7 @@ def test_loader_the_highest_cloze_number_makes_its_card_in_anki(loader_bank, tmp
     assert ords == [MAX_CLOZE_NUMBER - 1]
 
 
+@pytest.mark.slow  # a large input
 def test_loader_a_cloze_text_of_unclosed_deletions_is_read_in_one_pass(loader_bank):
     # The old regular expression took minutes on a few thousand unclosed markers.
     text = (
@@ -252,6 +255,7 @@ def source_bank(path_text: str) -> str:
         ("folder.txt", "is a folder, not a regular file"),
     ],
 )
+@pytest.mark.slow  # a real process
 def test_loader_a_source_that_is_not_a_regular_file_is_refused_unopened(loader_bank, make, reason):
     if make == "link-to-zero.txt":
         os.symlink("/dev/zero", make)
@@ -278,12 +282,14 @@ def test_loader_a_source_above_20_mb_is_refused(loader_bank):
     )
 
 
+@pytest.mark.slow  # a large input
 def test_loader_a_source_of_exactly_20_mb_is_read(loader_bank):
     Path("big.txt").write_bytes(b"Energy and fuel supply\n".ljust(20_000_000, b" "))
     assert [p for p in loader_problems(loader_bank(source_bank("big.txt"))) if "error" in p] == []
 
 
 @pytest.mark.parametrize("make", ["/dev/zero", "pipe.yaml", "link.yaml"])
+@pytest.mark.slow  # a real process
 def test_loader_a_bank_path_that_is_a_device_or_fifo_is_a_clear_error(loader_bank, make):
     if make == "pipe.yaml":
         os.mkfifo(make)
@@ -379,6 +385,7 @@ def test_loader_an_image_above_1_mb_is_a_warning_and_above_5_mb_an_error(loader_
 
 
 @pytest.mark.parametrize("make", ["pipe.png", "folder.png"])
+@pytest.mark.slow  # a real process
 def test_loader_an_image_that_is_not_a_regular_file_is_refused_unopened(loader_bank, make):
     if make == "pipe.png":
         os.mkfifo(make)  # opening it to read would block until a writer comes
@@ -443,6 +450,7 @@ def passage_misquote(words: list[str], at: int, span: int = 30) -> tuple[str, st
 
 
 @pytest.mark.parametrize("size", ["250 KB", "11 MB"])
+@pytest.mark.slow  # a large input
 def test_passage_closest_passage_in_a_big_document_of_small_vocabulary(
     size, passage_eleven_megabytes
 ):
@@ -460,6 +468,7 @@ def test_passage_closest_passage_in_a_big_document_of_small_vocabulary(
 
 
 @pytest.mark.parametrize("size", ["250 KB", "11 MB"])
+@pytest.mark.slow  # a large input
 def test_passage_a_quote_like_nothing_in_a_big_document_has_no_closest_passage(
     size, passage_eleven_megabytes
 ):
@@ -501,6 +510,7 @@ def passage_words_of(path: Path) -> list[str]:
 
 
 @pytest.mark.parametrize("size", ["a seed, every window", "a megabyte, placed windows"])
+@pytest.mark.slow  # a large input
 def test_passage_the_search_finds_a_passage_as_close_as_the_misquoted_one(size):
     # A short document is searched window by window; a big one only where rare runs of the
     # quote's words point. Both find a passage at least as like the quote as the one it came

@@ -530,6 +530,7 @@ def test_versions_shuffle_choices(write_bank: Callable[..., Path], tmp_path: Pat
     assert any(a[k] != b[k] for k in a)
 
 
+@pytest.mark.slow  # thirty versions
 def test_a_class_set_of_thirty_versions_goes_past_z(sample_bank: Path, tmp_path: Path) -> None:
     code, stdout, _ = run_html(sample_bank, "-o", tmp_path / "quiz.html", "--versions", "30")
     assert code == 0

@@ -182,6 +182,7 @@ def raw_citations() -> list[tuple[str, str, Path, str]]:
     return found
 
 
+@pytest.mark.slow  # reads the whole shipped bank
 def test_every_question_cites_a_quote_found_in_its_document() -> None:
     cited = raw_citations()
     assert len(cited) >= MIN_QUESTIONS
@@ -372,6 +373,7 @@ def test_choices_are_shuffled_and_none_contains_another(
                 assert a == b or not re.search(rf"\b{re.escape(a)}\b", b), (q.id, a, b)
 
 
+@pytest.mark.slow  # reads the whole shipped bank
 def test_no_two_prompts_are_near_duplicates(banks: list[Bank]) -> None:
     for bank in banks:
         texts = [
@@ -441,6 +443,7 @@ def _printed(q: Question) -> Iterator[str]:
         yield text
 
 
+@pytest.mark.slow  # reads the whole shipped bank
 def test_no_answer_is_printed_anywhere_else_in_its_bank(banks: list[Bank]) -> None:
     """A distinctive word of one question's answer appears in no other question's printed
     text, nor in the bank's title, description or topic names.

@@ -228,6 +228,7 @@ def test_format_number_writes_numbers_as_a_person_would(value: float, shown: str
 # finish within the suite's normal run.
 
 
+@pytest.mark.slow  # a large input
 def test_twenty_thousand_unclosed_italic_lines_stay_text():
     text = "\n".join(["*item"] * 20_000)
     assert to_html(text) == "<br>".join(["*item"] * 20_000)
@@ -262,6 +263,7 @@ def test_many_unclosed_bold_openers_stay_text():
     assert to_plain(text) == text
 
 
+@pytest.mark.slow  # a large input
 def test_a_megabyte_of_backticks():
     ticks = "`" * 1_000_000
     assert to_html(ticks) == ticks and to_plain(ticks) == ticks
