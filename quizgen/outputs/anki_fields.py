@@ -117,7 +117,7 @@ def note_guid(bank: Bank, question: Question) -> str:
     """The note's GUID: from the bank id and question id only, never from the text."""
     import genanki
 
-    return genanki.guid_for("quizgen", bank.id, question.id)
+    return str(genanki.guid_for("quizgen", bank.id, question.id))
 
 
 def media_name(path: Path) -> str:
