@@ -1,0 +1,426 @@
+"""A self-test page students open on a phone: one offline HTML file (``quizgen web``).
+
+The page is rendered here from ``templates/web/`` (a Jinja2 template, a style sheet and
+two scripts inlined into it): every question as native form controls, its feedback
+(the right answer as text, the explanation, the source quote) rendered beside it and
+shown after Check. Bank text reaches the page only through :func:`quizgen.text.to_html`
+(escaped) or as JSON the script reads with ``textContent``; nothing from a bank is ever
+markup or script.
+
+The script grades with a port of the terminal's grader that reads the rules the Python
+grader exports (``quizgen/study/grading_vectors.json``: typo budget, true/false words,
+number syntax) plus the Unicode tables of this Python (case folding, combining marks),
+so a response is graded in the page exactly as ``quizgen quiz`` grades it. Each
+question's data uses the shape of the conformance vectors' questions, which the tests
+feed to the page's grader. The Content-Security-Policy allows the page's own script and
+style (by hash) and data: images, nothing else: the page makes no request.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+import mimetypes
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import __version__
+from ..bank.model import (
+    Bank,
+    Cloze,
+    Matching,
+    MultipleAnswer,
+    MultipleChoice,
+    Numeric,
+    Ordering,
+    Question,
+    ShortAnswer,
+    TrueFalse,
+)
+from ..errors import Problem, QuizgenError
+from ..fileio import write_text_atomic
+from ..questions import (
+    CASE_NOTE,
+    ClozePiece,
+    choice_order,
+    cloze_pieces,
+    derangement,
+    letter,
+    not_in_answer_order,
+    number_text,
+    shuffled,
+    true_false_text,
+    type_info,
+)
+from ..resources import templates_dir
+from ..text import to_html, to_plain
+from .base import Carriage, OutputOptions, Selection, WrittenFile, carries_all
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
+
+PAGE_TEMPLATE = "web/page.html.j2"
+SCRIPTS = ("web/grader.js", "web/app.js")
+STYLE = "web/web.css"
+#: The grading rules and conformance vectors the Python grader exports (read as data).
+RULES_FILE = Path(__file__).resolve().parent.parent / "study" / "grading_vectors.json"
+#: localStorage keys start with this; the page's data says it too.
+STORAGE_PREFIX = "quizgen-web:1:"
+
+
+# -- the grading rules, as the page's script reads them ------------------------------------
+
+
+#: Code points below this are scanned for the Unicode tables: planes 2 and up hold no
+#: character that case folding changes or that has a combining class (tested).
+UNICODE_SCAN_END = 0x20000
+
+
+def unicode_tables(end: int = UNICODE_SCAN_END) -> tuple[dict[str, str], str]:
+    """This Python's case folding where it differs from lowercasing, and the code points
+    with a combining class as a regular-expression class body (``\\u{300}-\\u{36f}...``)."""
+    casefold: dict[str, str] = {}
+    ranges: list[str] = []
+    start: int | None = None
+    for code in range(end + 1):
+        ch = chr(code) if code < end and not 0xD800 <= code < 0xE000 else ""
+        if ch and ch.casefold() != ch.lower():
+            casefold[ch] = ch.casefold()
+        inside = bool(ch) and unicodedata.combining(ch) != 0
+        if inside and start is None:
+            start = code
+        elif not inside and start is not None:
+            last = code - 1
+            ranges.append(f"\\u{{{start:x}}}" + (f"-\\u{{{last:x}}}" if last > start else ""))
+            start = None
+    return casefold, "".join(ranges)
+
+
+@functools.cache
+def grading_rules() -> dict[str, Any]:
+    """What the page's grader needs: the exported rules plus this Python's Unicode tables."""
+    try:
+        rules = json.loads(RULES_FILE.read_text(encoding="utf-8"))["rules"]
+        sign = rules["numbers"]["sign"]
+        plus, minus = sign.split("one of ", 1)[1].split(" and ", 1)
+        if plus != "+" or not minus:
+            raise ValueError(f"unexpected sign rule {sign!r}")
+        out = {
+            "typo_budget": [[r["letters"], r["edits"]] for r in rules["typo_budget"]["up_to"]],
+            "max_typos": rules["typo_budget"]["beyond"],
+            "true_words": rules["true_false"]["true"],
+            "false_words": rules["true_false"]["false"],
+            "group_separators": rules["numbers"]["group_separators"],
+            "minus_signs": minus,
+        }
+    except (OSError, KeyError, ValueError, TypeError) as exc:  # a broken install, not bad input
+        raise QuizgenError(f"cannot read the grading rules in {RULES_FILE}: {exc}") from None
+    out["casefold"], out["combining"] = unicode_tables()
+    out["unicode"] = unicodedata.unidata_version
+    return out
+
+
+# -- one question: its layout, its grading data, its content hash --------------------------
+
+
+def layout(question: Question, seed: object | None) -> list[int]:
+    """Bank indices of the choices, matches or items in display order, as the terminal
+    shows them for the same seed (matching never beside its partner, ordering never solved)."""
+    if isinstance(question, MultipleChoice | MultipleAnswer):
+        return choice_order(question, seed)
+    if isinstance(question, Matching):
+        count = len(question.pairs)
+    elif isinstance(question, Ordering):
+        count = len(question.items)
+    else:
+        return []
+    order = list(range(count))
+    if seed is not None:
+        order = shuffled(order, seed, question.id, "layout")
+    return derangement(order) if isinstance(question, Matching) else not_in_answer_order(order)
+
+
+def grading_data(question: Question, shown: Sequence[int]) -> dict[str, Any]:
+    """The question as the conformance vectors write it: what the page's grader reads."""
+    out: dict[str, Any] = {"id": question.id, "type": question.type}
+    if isinstance(question, MultipleChoice):
+        out.update(choices=list(question.choices), answer=question.answer)
+    elif isinstance(question, MultipleAnswer):
+        out.update(choices=list(question.choices), answers=list(question.answers))
+    elif isinstance(question, TrueFalse):
+        out.update(answer=question.answer)
+    elif isinstance(question, ShortAnswer):
+        out.update(answers=list(question.answers), case_sensitive=question.case_sensitive)
+    elif isinstance(question, Numeric):
+        out.update(answer=question.answer, tolerance=question.tolerance, unit=question.unit)
+    elif isinstance(question, Cloze):
+        out.update(deletions=[{"number": d.number, "answer": d.answer} for d in question.deletions])
+    elif isinstance(question, Matching):
+        out.update(pairs=[list(pair) for pair in question.pairs])
+    elif isinstance(question, Ordering):
+        out.update(items=list(question.items))
+    if shown:
+        out["shown"] = list(shown)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A model value as JSON-ready data, without locations; an image as its bytes' digest."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _plain(getattr(value, f.name))
+            for f in fields(value)
+            if f.name not in ("location", "locations")
+        }
+    if isinstance(value, Path):
+        try:
+            return hashlib.sha256(value.read_bytes()).hexdigest()
+        except OSError:
+            return value.name
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def content_hash(question: Question) -> str:
+    """A short digest of everything a question says: an edited question gets a new one."""
+    data = json.dumps([question.type, _plain(question)], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:12]
+
+
+# -- what the template sees ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice, match or item as shown: its display letter, its text (Markdown subset)."""
+
+    letter: str
+    text: str
+
+
+@dataclass(frozen=True)
+class WebQuestion:
+    """One question of the page, laid out, with the texts of its feedback."""
+
+    number: int
+    bank: Bank
+    question: Question
+    options: tuple[Option, ...]
+    answer_lines: tuple[str, ...]
+    image_uri: str | None
+    #: Each cited passage with the title of its document.
+    quotes: tuple[tuple[str, str], ...]
+    cloze: tuple[ClozePiece, ...] = ()
+
+    @property
+    def kind(self) -> str:
+        return self.question.type
+
+    @property
+    def asks(self) -> str:
+        return type_info(self.question).asks
+
+    @property
+    def case_note(self) -> str | None:
+        sensitive = isinstance(self.question, ShortAnswer) and self.question.case_sensitive
+        return CASE_NOTE if sensitive else None
+
+
+@dataclass(frozen=True)
+class WebPage:
+    """The whole page: title, descriptions, questions, and the JSON the script reads."""
+
+    title: str
+    descriptions: tuple[str, ...]
+    questions: tuple[WebQuestion, ...]
+    data: str
+    generator: str = f"quizgen {__version__}"
+
+
+def answer_lines(question: Question) -> tuple[str, ...]:
+    """The right answer written out, one line each (bank text, Markdown subset)."""
+    if isinstance(question, TrueFalse):
+        return (true_false_text(question.answer),)
+    if isinstance(question, MultipleChoice):
+        return (question.answer,)
+    if isinstance(question, MultipleAnswer):
+        return tuple(c for c in question.choices if c in question.answers)
+    if isinstance(question, ShortAnswer):
+        also = question.answers[1:]
+        return (question.answers[0],) + ((f"Also accepted: {'; '.join(also)}",) if also else ())
+    if isinstance(question, Numeric):
+        number = number_text(question)
+        if number.tolerance is None:
+            return (number.answer_with_unit,)
+        return (
+            f"{number.summary} (anything from {number.low} to {number.high}{number.unit_suffix})",
+        )
+    if isinstance(question, Matching):
+        return tuple(f"{left} → {right}" for left, right in question.pairs)
+    if isinstance(question, Ordering):
+        return question.items
+    return ()  # cloze: the text with its gaps filled, from ``cloze``
+
+
+def _image_uri(question: Question, cache: dict[Path, str]) -> str | None:
+    if question.image is None:
+        return None
+    path = Path(question.image)
+    if path not in cache:
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise QuizgenError(
+                f"question '{question.id}': cannot read image {path}: {exc.strerror or exc}",
+                location=question.where("image"),
+            ) from None
+        cache[path] = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    return cache[path]
+
+
+def _options(question: Question, shown: Sequence[int]) -> tuple[Option, ...]:
+    if isinstance(question, MultipleChoice | MultipleAnswer):
+        texts: Sequence[str] = question.choices
+    elif isinstance(question, Matching):
+        texts = question.rights
+    elif isinstance(question, Ordering):
+        texts = question.items
+    else:
+        return ()
+    return tuple(Option(letter(p, lower=True), texts[i]) for p, i in enumerate(shown))
+
+
+def script_json(data: object) -> str:
+    """JSON that cannot end its ``<script>`` element or open a comment: ``<``, ``>``, ``&``
+    and the JavaScript line separators U+2028/U+2029 are written as ``\\u`` escapes."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for ch in "<>&\u2028\u2029":
+        text = text.replace(ch, f"\\u{ord(ch):04x}")
+    return text
+
+
+def build_page(selection: Selection, options: OutputOptions) -> WebPage:
+    """Lay out every chosen question and gather the page's data."""
+    images: dict[Path, str] = {}
+    views: list[WebQuestion] = []
+    records: list[dict[str, Any]] = []
+    for number, question in enumerate(selection.questions, start=1):
+        bank = selection.bank_of(question)
+        seed = (options.seed if options.seed is not None else bank.id) if options.shuffle else None
+        shown = layout(question, seed)
+        views.append(
+            WebQuestion(
+                number,
+                bank,
+                question,
+                _options(question, shown),
+                answer_lines(question),
+                _image_uri(question, images),
+                tuple(
+                    (ref.quote, doc.title if doc else ref.doc) for ref, doc in bank.cited(question)
+                ),
+                cloze_pieces(question) if isinstance(question, Cloze) else (),
+            )
+        )
+        records.append(
+            {
+                "bank": bank.id,
+                "hash": content_hash(question),
+                "topic": question.topic,
+                "tags": list(question.tags),
+                "q": grading_data(question, shown),
+            }
+        )
+    banks = [bank for bank, _ in selection.by_bank()]
+    title = options.title or " · ".join(b.title for b in banks) or "Self-test"
+    data = {
+        "generator": f"quizgen {__version__}",
+        "storage": STORAGE_PREFIX,
+        "page": hashlib.sha256("\n".join(b.id for b in banks).encode()).hexdigest()[:12],
+        "seed": options.seed or "",
+        "questions": records,
+        "rules": grading_rules(),
+    }
+    descriptions = tuple(b.description for b in banks if b.description)
+    return WebPage(title, descriptions, tuple(views), script_json(data))
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+
+def _csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def render_page(page: WebPage, template_dir: Path | None = None) -> str:
+    """The page's HTML: template, style and script inlined, the CSP naming their hashes."""
+    import jinja2
+    from markupsafe import Markup
+
+    folders = [str(template_dir)] if template_dir else []
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*folders, str(templates_dir())]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+    def md(text: str | None) -> Markup:
+        return Markup(to_html(text))
+
+    env.filters["md"] = md
+    env.filters["plain"] = to_plain
+
+    def source(name: str) -> str:
+        assert env.loader is not None
+        return env.loader.get_source(env, name)[0]
+
+    script = "\n".join(source(name) for name in SCRIPTS) + "\nstartQuizgenPage();\n"
+    style = source(STYLE)
+    if "</" in script or "</" in style:  # our own files; a slip here would end the element
+        raise QuizgenError("templates/web: a script or style contains '</'")
+    csp = (
+        f"default-src 'none'; script-src {_csp_hash(script)}; style-src {_csp_hash(style)}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    return env.get_template(PAGE_TEMPLATE).render(
+        page=page, csp=csp, script=Markup(script), style=Markup(style), data=Markup(page.data)
+    )
+
+
+def write_page(selection: Selection, path: Path, options: OutputOptions) -> Path:
+    """Render the page for the selection and write it atomically to ``path``."""
+    html = render_page(build_page(selection, options), options.template_dir)
+    return write_text_atomic(path, html)
+
+
+class WebFormat:
+    """The registry's face of the self-test page."""
+
+    name = "web"
+    label = "self-test web page"
+    suffix = ".html"
+    carries: Mapping[str, Carriage] = carries_all()
+    limits = ""
+
+    def problems(self, selection: Selection, options: OutputOptions | None = None) -> list[Problem]:
+        """None: the page carries every question type the loader accepts."""
+        return []
+
+    def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
+        """The page at ``path``, written atomically."""
+        written = write_page(selection, Path(path), options)
+        bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        return [WrittenFile(written, self.label, bank)]
+
+
+FORMAT = WebFormat()
