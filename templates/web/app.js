@@ -8,8 +8,8 @@ function startQuizgenPage() {
   window.QuizgenGrader = { grade: grader.grade, rules: DATA.rules };
   var QUESTIONS = DATA.questions;
   var FORMS = Array.prototype.slice.call(document.querySelectorAll("form.question"));
-  // Leitner boxes 1..5: a right answer moves a question up a box, a wrong one back to box 1;
-  // it is due again this many days after it was last answered.
+  // Leitner boxes 1..5: a new question is in box 1; a right answer moves it up a box, a
+  // wrong one back to box 1; it is due again this many days after it was last answered.
   var INTERVALS = [1, 2, 4, 8, 16];
   var NO_TOPIC = "(no topic)";
   var ROUND_KEY = DATA.storage + "round:" + DATA.page;
@@ -74,7 +74,7 @@ function startQuizgenPage() {
   }
   function remember(index, right, before) {
     var item = QUESTIONS[index];
-    var old = before || { box: 0, seen: 0, right: 0 };
+    var old = before || { box: 1, seen: 0, right: 0 };
     var box = right ? Math.min(old.box + 1, INTERVALS.length) : 1;
     progress[item.bank][recordKey(item)] = {
       box: box, due: addDays(INTERVALS[box - 1]), seen: old.seen + 1,
