@@ -589,7 +589,8 @@ def hostile_page(write_bank: Callable[..., Path], tmp_path: Path) -> Path:
 def test_hostile_bank_text_stays_text(browser: Any, hostile_page: Path) -> None:
     page = open_page(browser, hostile_page)
     assert page.locator("h1").inner_text().startswith("<script>alert('title')</script> Hostile")
-    assert "</style><script>alert('description')</script>" in page.locator("header").inner_text()
+    page.get_by_text("About these questions").click()
+    assert "</style><script>alert('description')</script>" in page.locator(".about").inner_text()
     assert "<script>alert('topic')</script>" in page.locator("#topics").inner_text()
     start(page)
     for i in range(5 + 8):

@@ -202,7 +202,7 @@ function startQuizgenPage() {
       Array.prototype.forEach.call(list.querySelectorAll("button"), function (b) { b.disabled = false; });
     }
     show(form.querySelector(".feedback"), false);
-    show(form.querySelector(".check"), true);
+    show(form.querySelector(".check").parentNode, true);
   }
 
   function ask() {
@@ -267,7 +267,7 @@ function startQuizgenPage() {
     text(form.querySelector(".verdict"), verdictText(verdict));
     form.querySelector(".verdict").className = "verdict " + (right ? "good" : "bad");
     show($("override"), !right);
-    show(form.querySelector(".check"), false);
+    show(form.querySelector(".check").parentNode, false);
     var feedback = form.querySelector(".feedback");
     feedback.appendChild($("after-check"));
     show($("after-check"), true);
