@@ -682,3 +682,62 @@ def test_the_page_for_the_shipped_bank_is_under_300_kb(tmp_path: Path) -> None:
     path, questions = build([shipped_bank_dir()], tmp_path / "study.html")
     assert len(questions) > 100
     assert path.stat().st_size < 300_000
+
+
+# -- the command line -----------------------------------------------------------------------
+
+
+def run_cli(*args: str | Path) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from quizgen.cli import cli
+
+    result = CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_quizgen_web_writes_the_page(tmp_path: Path, browser: Any) -> None:
+    out = tmp_path / "study.html"
+    code, stdout, stderr = run_cli(
+        "web",
+        SNAPSHOT_BANK,
+        "-o",
+        out,
+        "--type",
+        "cloze",
+        "--type",
+        "ordering",
+        "--seed",
+        "7",
+        "--title",
+        "Revision <b>week</b>",
+    )
+    assert code == 0, stderr
+    assert re.fullmatch(rf"{re.escape(str(out))} \(2 questions, \d+ KB\)\n", stdout)
+    page = open_page(browser, out)
+    assert page.locator("h1").inner_text() == "Revision <b>week</b>"
+    assert page.get_by_label("Seed").input_value() == "7"
+    assert summary(page).startswith("2 questions")
+
+
+def test_quizgen_web_with_nothing_chosen_is_an_error(tmp_path: Path) -> None:
+    code, _, stderr = run_cli("web", SNAPSHOT_BANK, "-o", tmp_path / "x.html", "--tag", "nope")
+    assert code == 1
+    assert "no questions match" in stderr
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_export_web_and_build_format_web(tmp_path: Path) -> None:
+    code, stdout, stderr = run_cli("export", "web", SNAPSHOT_BANK, "-o", tmp_path / "e.html")
+    assert code == 0, stderr
+    assert stdout == f"{tmp_path / 'e.html'}\n"
+    code, stdout, stderr = run_cli(
+        "build", SNAPSHOT_BANK, "-o", tmp_path / "dist", "--format", "web", "--format", "html"
+    )
+    assert code == 0, stderr
+    assert (tmp_path / "dist" / "snap.study.html").is_file()
+    assert (tmp_path / "dist" / "snap.html").is_file()  # the printed quiz keeps its name
+    assert "students: open" in stdout and "snap.study.html" in stdout
+    exported = (tmp_path / "e.html").read_text(encoding="utf-8")
+    built = (tmp_path / "dist" / "snap.study.html").read_text(encoding="utf-8")
+    assert 'id="quizgen-data"' in exported and 'id="quizgen-data"' in built

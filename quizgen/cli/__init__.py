@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "quiz": "quizgen.cli.study:quiz",
     "review": "quizgen.cli.study:review",
     "stats": "quizgen.cli.study:stats",
+    "web": "quizgen.cli.web:web",
 }
 
 

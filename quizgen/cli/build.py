@@ -113,10 +113,15 @@ def build(
     for f in written:
         click.echo(f"{str(f.path).ljust(width)}  {_size(f.size):>9}  {f.kind}")
     apkg = next((f.path for f in written if f.path.suffix == ".apkg"), None)
-    page = next((f.path for f in written if f.path.suffix in (".html", ".pdf")), None)
+    study = next((f.path for f in written if f.path.name.endswith(".study.html")), None)
+    page = next(
+        (f.path for f in written if f.path.suffix in (".html", ".pdf") and f.path != study), None
+    )
     click.echo(f"\nWrote {len(written)} files to {out}/. Next:")
     if apkg:
         click.echo(f"  students: import {apkg} in Anki (File > Import), or run `quizgen review`")
+    if study:
+        click.echo(f"  students: open {study} on a phone or laptop to test themselves")
     if page:
         click.echo(f"  teachers: open {page} in a browser and print it; the key is beside it")
 

@@ -408,11 +408,11 @@ class WebFormat:
 
     name = "web"
     label = "self-test web page"
-    suffix = ".html"
+    suffix = ".study.html"  # beside the printed quiz's .html in a build
     carries: Mapping[str, Carriage] = carries_all()
     limits = ""
 
-    def problems(self, selection: Selection, options: OutputOptions | None = None) -> list[Problem]:
+    def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
         """None: the page carries every question type the loader accepts."""
         return []
 
