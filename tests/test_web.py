@@ -34,7 +34,7 @@ from quizgen.bank.model import (
     ShortAnswer,
     TrueFalse,
 )
-from quizgen.outputs import web
+from quizgen.outputs import web, web_grading
 from quizgen.outputs.base import OutputOptions, Selection
 from quizgen.questions import number_text, true_false_text
 from quizgen.resources import shipped_bank_dir
@@ -245,7 +245,7 @@ def test_page_grader_agrees_with_every_conformance_vector(browser: Any, snapshot
 
 def test_rules_come_from_the_exported_rules_file() -> None:
     exported = json.loads(VECTORS_PATH.read_text(encoding="utf-8"))["rules"]
-    rules = web.grading_rules()
+    rules = web_grading.grading_rules()
     assert rules["true_words"] == exported["true_false"]["true"]
     assert rules["max_typos"] == exported["typo_budget"]["beyond"]
     assert [b for b, _ in rules["typo_budget"]] == [
@@ -256,7 +256,7 @@ def test_rules_come_from_the_exported_rules_file() -> None:
 
 
 def test_the_unicode_scan_misses_nothing_beyond_plane_one() -> None:
-    assert web.unicode_tables(0x110000) == web.unicode_tables()
+    assert web_grading.unicode_tables(0x110000) == web_grading.unicode_tables()
 
 
 # -- answering every question ---------------------------------------------------------------
@@ -464,7 +464,9 @@ def test_an_edited_question_starts_fresh(browser: Any, tmp_path: Path) -> None:
     play_round(page, questions, lambda i: True)
     bank.write_text(text.replace("How many full members", "How many full members now"), "utf-8")
     _, edited = build([bank], tmp_path / "study.html")
-    assert [web.content_hash(q) for q in questions] != [web.content_hash(q) for q in edited]
+    assert [web_grading.content_hash(q) for q in questions] != [
+        web_grading.content_hash(q) for q in edited
+    ]
     changed = [q.id for q, e in zip(questions, edited, strict=True) if q != e]
     assert changed == ["num-members"]
     page.reload()
