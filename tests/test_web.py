@@ -462,6 +462,11 @@ def test_an_edited_question_starts_fresh(browser: Any, tmp_path: Path) -> None:
     page = open_page(browser, path)
     start(page)
     play_round(page, questions, lambda i: True)
+    page.get_by_role("button", name="Back to the start").click()
+    start(page)
+    play_round(page, questions[:1], lambda i: True, of=8)
+    page.reload()
+    assert page.get_by_role("button", name="Continue: question 2 of 8").is_visible()
     bank.write_text(text.replace("How many full members", "How many full members now"), "utf-8")
     _, edited = build([bank], tmp_path / "study.html")
     assert [web_grading.content_hash(q) for q in questions] != [
@@ -471,6 +476,7 @@ def test_an_edited_question_starts_fresh(browser: Any, tmp_path: Path) -> None:
     assert changed == ["num-members"]
     page.reload()
     assert summary(page) == "8 questions · 7 answered on this device · 1 due today"
+    assert not page.locator("#resume-line").is_visible()  # a round of another build
     page.locator("input[name=mode][value=due]").check()
     assert page.locator("#chosen").inner_text() == "1 question chosen."
 

@@ -132,24 +132,32 @@ function startQuizgenPage() {
       " answered on this device · " + due + " due today");
     text($("due-label"), "Due today (" + due + "): new ones and those the schedule brings back");
     describeChoice();
-    var round = readStore(ROUND_KEY);
+    var round = savedRound();
     var resumable = round && round.pos < round.order.length;
     show($("resume-line"), !!resumable);
     if (resumable) text($("resume"), "Continue: question " + (round.pos + 1) + " of " + round.order.length);
   }
   function describeChoice() {
     var n = chosen().length;
-    text($("chosen"), n ? plural(n, "question") + " chosen." : "No question matches: tick another topic or tag.");
+    var none = mode() === "due" ? "Nothing chosen is due today." : "No question matches: tick another topic or tag.";
+    text($("chosen"), n ? plural(n, "question") + " chosen." : none);
     $("start").disabled = n === 0;
   }
   Array.prototype.forEach.call(document.querySelectorAll("input[name=mode]"), function (radio) {
     radio.addEventListener("change", describeChoice);
   });
 
+  function fnv(textToHash) {
+    var h = 2166136261;
+    for (var i = 0; i < textToHash.length; i++) { h ^= textToHash.charCodeAt(i); h = Math.imul(h, 16777619); }
+    return h >>> 0;
+  }
+  // The questions of this page as built: a round saved by another build is not resumed.
+  var BUILD = fnv(QUESTIONS.map(recordKey).join("\n"));
+
   // A seeded shuffle: FNV-1a of the seed text, then mulberry32 for Fisher-Yates.
   function seededRandom(seed) {
-    var h = 2166136261;
-    for (var i = 0; i < seed.length; i++) { h ^= seed.charCodeAt(i); h = Math.imul(h, 16777619); }
+    var h = fnv(seed);
     return function () {
       h = (h + 0x6d2b79f5) | 0;
       var t = Math.imul(h ^ (h >>> 15), 1 | h);
@@ -171,9 +179,13 @@ function startQuizgenPage() {
   var before = {};    // question index -> its record before this round's answer (for "I was right")
 
   function saveRound() { writeStore(ROUND_KEY, round); }
+  function savedRound() {
+    var saved = readStore(ROUND_KEY);
+    return saved && saved.build === BUILD && saved.order ? saved : null;
+  }
 
   function begin(order) {
-    round = { order: order, pos: 0, results: {} };
+    round = { order: order, pos: 0, results: {}, build: BUILD };
     before = {};
     saveRound();
     screen("run");
@@ -353,7 +365,7 @@ function startQuizgenPage() {
     if (order.length) begin(order);
   });
   $("resume").addEventListener("click", function () {
-    round = readStore(ROUND_KEY);
+    round = savedRound();
     before = {};
     if (round.order[round.pos] in round.results) round.pos += 1;  // checked before the reload
     if (round.pos >= round.order.length) { finish(); return; }
