@@ -255,6 +255,7 @@ def test_rules_come_from_the_exported_rules_file() -> None:
     assert rules["casefold"]["ß"] == "ss" and rules["casefold"]["ς"] == "σ"
 
 
+@pytest.mark.slow
 def test_the_unicode_scan_misses_nothing_beyond_plane_one() -> None:
     assert web_grading.unicode_tables(0x110000) == web_grading.unicode_tables()
 
