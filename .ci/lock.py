@@ -5,13 +5,19 @@ Usage (Python 3.11 or newer, with pip and a package index):  python3 .ci/lock.py
 
 pip resolves pyproject's dependencies and test extra afresh, as for an empty virtual
 environment, once for each Python that quizgen supports (Linux wheels; nothing is
-installed). A package that resolves differently on some Pythons gets one line per
-version with a python_version marker. Review the diff, run `bash .ci/run`, then commit.
+installed). It uses that Python's own pip when the interpreter is on the machine (on
+PATH as pythonX.Y, or under pyenv), since only the target interpreter evaluates
+environment markers such as `python_version < "3.11"` right; otherwise this Python's pip
+with --python-version, which checks Requires-Python and wheels but not markers, and
+says so. A package that resolves differently on some Pythons gets one line per version
+with a python_version marker. Review the diff, run `bash .ci/run`, then commit.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -38,13 +44,39 @@ def requirements() -> list[str]:
     return [*project["dependencies"], *project["optional-dependencies"]["test"]]
 
 
+def interpreter(python: str) -> str | None:
+    """A working interpreter of version ``python`` on this machine, if there is one."""
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    candidates = sorted(pyenv.glob(f"versions/{python}.*/bin/python"), reverse=True)
+    candidates += [Path(found)] if (found := shutil.which(f"python{python}")) else []
+    for candidate in candidates:
+        probe = [str(candidate), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"]
+        done = subprocess.run(probe, capture_output=True, text=True)
+        if done.returncode == 0 and done.stdout.strip() == python:
+            return str(candidate)
+    return None
+
+
 def resolve(python: str, reqs: list[str]) -> dict[str, str]:
     """{name: version} that pip would install into an empty environment for ``python``."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        command = [sys.executable, "-m", "pip", "install", "--dry-run", "--quiet"]
-        command += ["--target", str(Path(tmp) / "target"), "--python-version", python]
-        command += ["--only-binary=:all:", "--report", str(report), *reqs]
+        options = [
+            "install",
+            "--dry-run",
+            "--quiet",
+            "--only-binary=:all:",
+            "--report",
+            str(report),
+        ]
+        exe = interpreter(python)
+        if exe:
+            command = [exe, "-m", "pip", *options, "--ignore-installed", *reqs]
+        else:
+            this = f"{sys.version_info[0]}.{sys.version_info[1]}"
+            print(f"no Python {python} here: its markers are evaluated as {this}'s")
+            target = ["--target", str(Path(tmp) / "target"), "--python-version", python]
+            command = [sys.executable, "-m", "pip", *options, *target, *reqs]
         subprocess.run(command, check=True)
         installed = json.loads(report.read_text(encoding="utf-8"))["install"]
     return {item["metadata"]["name"]: item["metadata"]["version"] for item in installed}
