@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -14,6 +15,7 @@ from .common import (
     load_banks_or_default,
     output_file_option,
     page_options,
+    plural,
     report,
     selection_options,
     template_dir_option,
@@ -28,6 +30,11 @@ from .common import (
 @page_options("Keep the bank's order of questions and choices.")
 @browser_option
 @template_dir_option
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail on warnings too: a question the format degrades or leaves out stops the export.",
+)
 @click.option(
     "--list", "show_list", is_flag=True, help="List every format, what it carries and its limits."
 )
@@ -45,13 +52,16 @@ def export(
     title: str | None,
     browser: str | None,
     template_dir: Path | None,
+    strict: bool,
     show_list: bool,
 ) -> None:
     """Write the banks in any output format; --list names them.
 
     Every format first checks what it cannot hold (as `quizgen check --for
     FORMAT` does): any error, and nothing is written. Options a format does not
-    use are ignored. Prints the paths written.
+    use are ignored. Prints the paths written, and on stderr each question the
+    format degrades or leaves out, with their count (--strict: an error, and
+    nothing is written).
 
     \b
     Example:
@@ -86,11 +96,19 @@ def export(
     )
     problems = fmt.problems(selection, options)
     errors = [p for p in problems if p.severity == "error"]
+    if strict:
+        errors = [replace(p, severity="error") for p in problems]
     if errors:
         raise QuizgenError(errors)
     report(problems)  # the warnings
     for written in fmt.write(selection, output or Path(f"quizgen{fmt.suffix}"), options):
         click.echo(str(written.path))
+    if problems:
+        click.echo(
+            f"{plural(len(problems), 'warning')}: what {fmt.label} degrades or leaves out "
+            "(--strict makes them errors)",
+            err=True,
+        )
 
 
 def format_list() -> str:
