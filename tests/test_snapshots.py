@@ -84,6 +84,8 @@ SNAPSHOT_FILES = {
     "review-stats-transcript.txt",
     "commands.txt",
     "help.txt",
+    "moodle.xml",  # tests/test_export_moodle.py
+    "gift.txt",  # tests/test_export_gift.py
 }
 
 
