@@ -23,8 +23,8 @@ from lxml import html as lxml_html
 from quiz_pages import HOSTILE_BANK
 from test_snapshots import BANK as SNAPSHOT_BANK
 from test_snapshots import rel, run
-from test_snapshots import snapshot as snapshot  # noqa: PLC0414 - the fixture, shared
-from test_snapshots import workdir as workdir  # noqa: PLC0414
+from test_snapshots import snapshot as snapshot  # the fixture, shared
+from test_snapshots import workdir as workdir
 
 from quizgen.bank.load import load_banks
 from quizgen.bank.model import (
@@ -158,7 +158,7 @@ def moodle_gaps(questiontext: str) -> list[tuple[str, list[str]]]:
             answer = html.unescape(alt.group(2)).replace("\\}", "}").replace("\\#", "#")
             answers.append(answer)
         gaps.append((match.group(2), answers))
-        text = text[: match.start()] + "{#%d}" % len(gaps) + text[match.end() :]
+        text = text[: match.start()] + f"{{#{len(gaps)}}}" + text[match.end() :]
     return gaps
 
 
@@ -332,7 +332,9 @@ def test_more_right_choices_than_the_grade_list_allows_is_a_located_error(tmp_pa
     ],
 )
 def test_a_gap_moodle_cannot_hold_is_a_located_error(write_bank, tmp_path, text, message):
-    path = write_bank(f"id: b\ntitle: B\nquestions:\n  - id: q\n    type: cloze\n    text: {text}\n")
+    path = write_bank(
+        f"id: b\ntitle: B\nquestions:\n  - id: q\n    type: cloze\n    text: {text}\n"
+    )
     result = CliRunner().invoke(cli, ["export", "moodle", str(path), "-o", str(tmp_path / "x")])
     assert result.exit_code == 1
     assert f"{path}:6:11: error: question 'q': {message}" in result.output

@@ -184,9 +184,7 @@ def general_feedback(bank: Bank, question: Question) -> str:
     parts = [paragraph(question.explanation)] if question.explanation else []
     for ref in question.citations:
         title = source_title(bank, question, ref) or ref.doc
-        parts.append(
-            f"<p>Source: <cite>{html_text(title)}</cite>: “{html_text(ref.quote)}”</p>"
-        )
+        parts.append(f"<p>Source: <cite>{html_text(title)}</cite>: “{html_text(ref.quote)}”</p>")
     return "".join(parts)
 
 

@@ -192,7 +192,8 @@ def question_problems(question: Question) -> list[Problem]:
         degrade("image", "GIFT cannot carry files: the image is left out")
     if question.points != 1:
         degrade(
-            "points", f"GIFT has no points: Moodle gives 1 mark, not {decimal_text(question.points)}"
+            "points",
+            f"GIFT has no points: Moodle gives 1 mark, not {decimal_text(question.points)}",
         )
     return found
 

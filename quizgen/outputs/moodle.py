@@ -287,7 +287,9 @@ def question_problems(bank: Bank, question: Question) -> list[Problem]:
             else:
                 continue
             found.append(
-                Problem(question.where("text"), "error", f"gap {number}'s answer {reason}", question.id)
+                Problem(
+                    question.where("text"), "error", f"gap {number}'s answer {reason}", question.id
+                )
             )
         gaps = len(question.deletions)
         if gaps != question.points:
