@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from ..bank.model import (
     Bank,
@@ -90,6 +91,8 @@ def many_right_problem(question: MultipleAnswer, fmt_label: str) -> Problem | No
 
 def decimal_text(value: float) -> str:
     """A number in plain decimal notation (``0.0000001``, never ``1e-07``): ``2`` not ``2.0``."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
     text = format(Decimal(repr(float(value))), "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -131,22 +134,36 @@ def category(bank: Bank, question: Question) -> Category:
     return Category("/".join(parts), tuple(notes))
 
 
-def by_category(selection: Selection) -> list[tuple[Category, list[tuple[Bank, Question]]]]:
-    """The chosen questions grouped by category, categories in order of first appearance."""
-    groups: dict[str, tuple[Category, list[tuple[Bank, Question]]]] = {}
+@lru_cache(maxsize=1024)
+def category_path(title: str, topic: str | None) -> str:
+    """The category path alone (what the files need; the notes are for problems())."""
+    notes: list[tuple[Location, str]] = []
+    where = Location("")
+    parts = ["$course$", _category_name(title, where, notes)]
+    if topic:
+        parts.append(_category_name(topic, where, notes))
+    return "/".join(parts)
+
+
+def by_category(selection: Selection) -> list[tuple[str, list[tuple[Bank, Question]]]]:
+    """The chosen questions grouped by category path, in order of first appearance."""
+    groups: dict[str, list[tuple[Bank, Question]]] = {}
     for bank, questions in selection.by_bank():
         for question in questions:
-            found = category(bank, question)
-            groups.setdefault(found.path, (found, []))[1].append((bank, question))
-    return list(groups.values())
+            path = category_path(bank.title, question.topic)
+            groups.setdefault(path, []).append((bank, question))
+    return list(groups.items())
 
 
-def tag_names(question: Question) -> list[str]:
+def tag_names(question: Question) -> tuple[str, ...]:
     """The question's tags, then ``difficulty-X`` when it has a difficulty."""
-    tags = list(question.tags)
-    if question.difficulty:
-        tags.append(f"difficulty-{question.difficulty}")
-    return list(dict.fromkeys(tags))
+    return _tags(question.tags, question.difficulty)
+
+
+@lru_cache(maxsize=1024)
+def _tags(tags: tuple[str, ...], difficulty: str | None) -> tuple[str, ...]:
+    out = list(tags) + ([f"difficulty-{difficulty}"] if difficulty else [])
+    return tuple(dict.fromkeys(out))
 
 
 # --------------------------------------------------------------------------- text

@@ -233,11 +233,11 @@ class GiftFormat:
 def document(selection: Selection) -> str:
     """The whole GIFT file as text: blocks separated by one blank line."""
     blocks: list[str] = []
-    for group, members in by_category(selection):
+    for path, members in by_category(selection):
         texts = [question_gift(bank, q) for bank, q in members]
         kept = [t for t in texts if t is not None]
         if kept:
-            blocks.append(f"$CATEGORY: {group.path}")
+            blocks.append(f"$CATEGORY: {path}")
             blocks += kept
     return "\n\n".join(blocks) + "\n"
 

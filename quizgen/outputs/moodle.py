@@ -70,11 +70,14 @@ _GAP_ESCAPES = {
     "#": "\\#",
     "*": "\\*",  # a literal star, not the short-answer wildcard
 }
+_XML_SPECIAL = re.compile(r"[&<>]")
 _GAP_SPECIAL = re.compile(r'[&<>"\\~{}#*]')
 
 
 def _xml(text: str) -> str:
     """Text as XML character data (not inside CDATA)."""
+    if not _XML_SPECIAL.search(text):
+        return text
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -248,10 +251,10 @@ def question_xml(bank: Bank, question: Question, options: OutputOptions) -> list
 def document(selection: Selection, options: OutputOptions) -> str:
     """The whole Moodle XML file as text."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', "<quiz>"]
-    for group, members in by_category(selection):
+    for path, members in by_category(selection):
         lines.append(
             '<question type="category">'
-            f"<category><text>{_xml(group.path)}</text></category>"
+            f"<category><text>{_xml(path)}</text></category>"
             '<info format="html"><text></text></info></question>'
         )
         for bank, question in members:
