@@ -149,10 +149,8 @@ def _tail(question: Question) -> list[str]:
 
 def _answer(fraction: str, markup: str, fmt: str = "html", extra: str = "") -> str:
     text = cdata(markup) if fmt == "html" else _xml(markup)
-    return (
-        f'<answer fraction="{fraction}" format="{fmt}"><text>{text}</text>{extra}'
-        '<feedback format="html"><text></text></feedback></answer>'
-    )
+    # No per-answer <feedback>: the bank has none, and Moodle reads a missing one as empty.
+    return f'<answer fraction="{fraction}" format="{fmt}"><text>{text}</text>{extra}</answer>'
 
 
 def _choices(question: MultipleChoice | MultipleAnswer, shuffle: bool) -> list[str]:
