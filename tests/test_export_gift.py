@@ -229,6 +229,7 @@ def check_file(banks: list[Bank], parsed: list[dict[str, Any]]) -> None:
         check_question(bank, question, item)
 
 
+@pytest.mark.slow  # starts node
 def test_every_type_gift_carries_reads_back_as_the_bank(write_bank, tmp_path, gift_reader):
     write_image(tmp_path)
     path = write_bank(
@@ -241,6 +242,7 @@ def test_every_type_gift_carries_reads_back_as_the_bank(write_bank, tmp_path, gi
     assert {q.type for q in banks[0].questions if skip_reason(q) is None} == set(GIFT_TYPE)
 
 
+@pytest.mark.slow  # starts node
 def test_gift_special_characters_and_hostile_text_stay_text(write_bank, tmp_path, gift_reader):
     for name, text in (("special.yaml", GIFT_HOSTILE_BANK), ("hostile.yaml", HOSTILE_BANK)):
         path = write_bank(text, name)
@@ -253,6 +255,7 @@ def test_gift_special_characters_and_hostile_text_stay_text(write_bank, tmp_path
             assert block.startswith(("$CATEGORY: ", "// [id:")), block
 
 
+@pytest.mark.slow  # starts node
 def test_what_gift_cannot_carry_is_reported_located_and_left_out(write_bank, tmp_path, gift_reader):
     path = write_bank(GIFT_HOSTILE_BANK)
     out = tmp_path / "s.gift.txt"
