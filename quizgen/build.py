@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Location, Problem, QuizgenError
-from .outputs.base import OutputFormat, OutputOptions, Selection, WrittenFile
+from .outputs.base import OutputFormat, OutputOptions, Selection, WrittenFile, planned_outputs
 
 #: The formats ``quizgen build`` writes when neither the command line nor quizgen.toml says.
 DEFAULT_FORMATS: tuple[str, ...] = ("anki", "html")
@@ -79,10 +79,11 @@ class BuildOptions:
 def plan_build(paths: list[Path], options: BuildOptions) -> BuildPlan:
     """Check the banks under ``paths`` and every format's limits; plan the steps that write.
 
-    Raises QuizgenError with every error (of the banks, then of the formats) when there
-    is one; then nothing is written.
+    Raises QuizgenError with every error (of the banks, then of the formats, then of the
+    output paths) when there is one; then nothing is written.
     """
     from .bank.check import check_paths
+    from .fileio import output_problems
     from .outputs.registry import get_format
 
     formats = [get_format(name) for name in dict.fromkeys(options.formats)]
@@ -91,15 +92,23 @@ def plan_build(paths: list[Path], options: BuildOptions) -> BuildPlan:
         raise QuizgenError(report.errors)
     problems: list[Problem] = []
     steps: list[BuildStep] = []
+    outputs: list[Path] = []
+    inputs: list[Path] = []
     for bank in report.banks:
         selection = Selection.whole([bank])
         bank_options = options.for_bank(bank.id)
+        inputs += selection.inputs()
         for fmt in formats:
             problems += fmt.problems(selection, bank_options)
             path = options.out_dir / f"{bank.id}{fmt.suffix}"
+            outputs += planned_outputs(fmt, selection, path, bank_options)
             steps.append(
                 BuildStep(f"{bank.id}: {fmt.label}", _step(fmt, selection, path, bank_options))
             )
+    # Every file of the run, known before the first write: none is an input of any bank
+    # (a bank, a source, an image), a device or a folder, and none is written twice
+    # (banks `quiz` and `quiz-key`: quiz's key and quiz-key's student page are one file).
+    problems += output_problems(outputs, inputs)
     errors = list(dict.fromkeys(p for p in problems if p.severity == "error"))
     if errors:
         raise QuizgenError(errors)
@@ -182,8 +191,17 @@ def load_config(path: Path) -> dict[str, Any]:
             else:
                 out[key] = tuple(value)
         elif key == "versions":
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                problem(key, f"versions must be a whole number of at least 1, not {value!r}")
+            from .outputs.base import MAX_VERSIONS
+
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not 1 <= value <= MAX_VERSIONS
+            ):
+                problem(
+                    key,
+                    f"versions must be a whole number from 1 to {MAX_VERSIONS}, not {value!r}",
+                )
             else:
                 out[key] = value
         elif key == "seed":

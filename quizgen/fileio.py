@@ -30,7 +30,7 @@ import stat
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 
@@ -38,6 +38,8 @@ from .errors import Location, Problem, QuizgenError
 
 PathLike = str | os.PathLike[str]
 Content = str | bytes
+#: A file's content, or a function that makes it when the file is staged (one in memory at once).
+LazyContent = Content | Callable[[], Content]
 
 # Our own temporary files and journals: the PID of the writer, then mkstemp's 8 characters.
 _TEMP = re.compile(r"\..+\.qg(?P<pid>[0-9]+)-[a-z0-9_]{8}\.tmp")
@@ -105,7 +107,8 @@ def _fault(point: str) -> None:
     """The fault-injection hook: ``QUIZGEN_FAULT=POINT:ACTION`` acts when ``point`` is reached.
 
     Points: ``stage-N`` (before staging file N, from 0), ``journal`` (all staged, journal
-    written), ``rename-N`` (before renaming file N). Actions: ``kill`` (SIGKILL), ``term``
+    written), ``rename-N`` (before renaming file N), ``command`` (the command line, before
+    a command runs). Actions: ``kill`` (SIGKILL), ``term``
     (SIGTERM), ``int`` (SIGINT), ``enospc`` (the disk is full), ``pause`` (print a line on
     stderr and wait five seconds, for a signal from outside).
     """
@@ -122,6 +125,11 @@ def _fault(point: str) -> None:
         return
     signum = {"kill": signal.SIGKILL, "term": signal.SIGTERM, "int": signal.SIGINT}[action]
     os.kill(os.getpid(), signum)
+
+
+def fault_point(point: str) -> None:
+    """A named point where ``QUIZGEN_FAULT=POINT:ACTION`` acts (see :func:`_fault`), for tests."""
+    _fault(point)
 
 
 # -- checking outputs before the first write -----------------------------------------------
@@ -430,12 +438,13 @@ def stamp_fingerprint(
 
 
 def write_set(
-    items: Sequence[tuple[PathLike, Content]], *, inputs: Iterable[PathLike] = ()
+    items: Sequence[tuple[PathLike, LazyContent]], *, inputs: Iterable[PathLike] = ()
 ) -> tuple[Path, ...]:
     """Write files that belong together so that a reader finds the old set or the new one.
 
-    ``items`` are (path, text or bytes); text is written as UTF-8 with its line ends as
-    given. The paths are checked first (:func:`check_outputs`, with the run's ``inputs``).
+    ``items`` are (path, text or bytes, or a function returning them, called when that
+    file is staged, so a big set is held in memory one file at a time); text is written
+    as UTF-8 with its line ends as given. The paths are checked first (:func:`check_outputs`, with the run's ``inputs``).
     On an error before the renames (a full disk, a folder that cannot be written, Ctrl-C,
     SIGTERM) every old file is left as it was and no temporary file remains; a failed
     rename puts back the files already renamed. Returns the paths written.
@@ -452,9 +461,10 @@ def write_set(
             for n, (target, (_, content)) in enumerate(zip(targets, items, strict=True)):
                 current = target
                 _fault(f"stage-{n}")
+                data = content() if callable(content) else content
                 fd, tmp = _temporary(target)
                 temps.append(tmp)
-                _write_all(fd, content)
+                _write_all(fd, data)
                 os.chmod(tmp, 0o644)
             for target in targets:
                 current = target

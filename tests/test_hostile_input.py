@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import os
 import random
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -534,3 +535,408 @@ def test_passage_the_search_finds_a_passage_as_close_as_the_misquoted_one(size):
 
 def passage_likeness(passage: str, quote: str) -> float:
     return difflib.SequenceMatcher(None, passage, quote, autojunk=False).ratio()
+
+
+# ======================================================================================
+# The command line (cli/): signals, closed streams, outputs that are inputs, sets
+# ======================================================================================
+
+CLI_BANK = f"""\
+id: BANKID
+title: Bank BANKID
+sources:
+  doc: {LOADER_SEED}
+questions:
+  - {{id: q1, type: true_false, topic: T, prompt: "One", answer: true, {LOADER_CITE}}}
+  - {{id: q2, type: true_false, topic: T, prompt: "Two", answer: false, {LOADER_CITE}}}
+"""
+
+
+def cli_bank(bank_id: str) -> str:
+    return CLI_BANK.replace("BANKID", bank_id)
+
+
+@pytest.fixture
+def cli_folder(write_bank: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary folder (the cwd) holding bank.yaml (id ``bank``) and the seeds."""
+    path = write_bank(cli_bank("bank"))
+    monkeypatch.chdir(path.parent)
+    return path.parent
+
+
+def cli_run(
+    *args: str, shell_redirect: str = "", env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    """`quizgen ARGS` in a real process (through sh when a redirection such as ``>&-`` is
+    given); never a traceback."""
+    command = [sys.executable, "-m", "quizgen", *args]
+    if shell_redirect:
+        quoted = " ".join("'" + a.replace("'", "'\\''") + "'" for a in command)
+        done = subprocess.run(
+            f"exec {quoted} {shell_redirect}",
+            shell=True,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, **(env or {})},
+        )
+    else:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, **(env or {})},
+            stdin=subprocess.DEVNULL,
+        )
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr
+    assert "internal error" not in done.stderr, done.stderr
+    return done
+
+
+def cli_leftovers(folder: Path) -> list[str]:
+    """Temporary files and journals of quizgen's writers under ``folder``."""
+    return sorted(p.name for p in folder.rglob(".*") if p.name.endswith((".tmp", ".journal")))
+
+
+# -- Ctrl-C and SIGTERM: "Interrupted." and exit 130, in every command ---------------------
+
+CLI_COMMANDS = {
+    "check": ["check", "bank.yaml"],
+    "list": ["list", "bank.yaml"],
+    "anki": ["anki", "bank.yaml", "-o", "out.apkg"],
+    "html": ["html", "bank.yaml", "-o", "out.html", "--seed", "1"],
+    "build": ["build", "bank.yaml", "-o", "dist"],
+    "export": ["export", "json", "bank.yaml", "-o", "out.json"],
+    "web": ["web", "bank.yaml", "-o", "out.study.html"],
+    "quiz": ["quiz", "bank.yaml"],
+    "review": ["review", "bank.yaml", "--state", "state.db"],
+    "stats": ["stats", "bank.yaml", "--state", "state.db"],
+}
+
+
+@pytest.mark.parametrize("sent", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+@pytest.mark.parametrize("command", sorted(CLI_COMMANDS))
+@pytest.mark.slow  # a real process per command
+def test_cli_a_signal_from_outside_interrupts_every_command_with_130(cli_folder, command, sent):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "quizgen", *CLI_COMMANDS[command]],
+        stdin=subprocess.PIPE,  # open and silent: quiz and review would wait for an answer
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "QUIZGEN_FAULT": "command:pause"},
+    )
+    assert process.stderr is not None
+    assert process.stderr.readline() == "quizgen-fault: paused at command\n"
+    process.send_signal(sent)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, err.strip()) == (130, "Interrupted."), err
+    assert "Aborted!" not in out + err
+    assert sorted(p.name for p in cli_folder.iterdir()) == ["bank.yaml", "seeds"]
+
+
+@pytest.mark.slow  # a real process
+def test_cli_sigterm_while_quiz_waits_for_an_answer_is_interrupted(cli_folder):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "quizgen", "quiz", "bank.yaml", "--no-shuffle"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()  # the quiz has started and now waits on stdin
+    assert first.strip()
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert err.strip().endswith("Interrupted.")
+    assert "Traceback" not in out + err
+
+
+@pytest.mark.parametrize(("fault", "sent"), [("stage-2:term", "SIGTERM"), ("stage-2:int", "SIGINT")])  # fmt: skip
+@pytest.mark.slow  # a real process
+def test_cli_a_signal_while_html_stages_its_set_leaves_the_old_set(cli_folder, fault, sent):
+    first = cli_run("html", "bank.yaml", "-o", "q.html", "--versions", "2", "--seed", "1")
+    assert first.returncode == 0
+    old = {p.name: p.read_bytes() for p in cli_folder.glob("q-*.html")}
+    assert sorted(old) == ["q-A-key.html", "q-A.html", "q-B-key.html", "q-B.html"]
+    done = cli_run(
+        "html", "bank.yaml", "-o", "q.html", "--versions", "2", "--seed", "2",
+        env={"QUIZGEN_FAULT": fault},
+    )  # fmt: skip
+    assert (done.returncode, done.stderr.strip()) == (130, "Interrupted."), sent
+    assert {p.name: p.read_bytes() for p in cli_folder.glob("q-*.html")} == old
+    assert cli_leftovers(cli_folder) == []
+
+
+# -- stdin or stdout closed: a clear error, a non-zero exit --------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "bank.yaml"],
+        ["check", "bank.yaml"],
+        ["build", "bank.yaml", "-o", "dist"],
+        ["anki", "bank.yaml", "-o", "out.apkg"],
+        ["stats", "bank.yaml", "--state", "state.db"],
+        ["--version"],
+    ],
+    ids=lambda args: args[0],
+)
+@pytest.mark.slow  # a real process
+def test_cli_stdout_closed_is_an_error_before_anything_runs(cli_folder, args):
+    done = cli_run(*args, shell_redirect=">&-")
+    assert done.returncode == 1
+    assert done.stderr == "quizgen: standard output is closed; quizgen reports on it\n"
+    assert sorted(p.name for p in cli_folder.iterdir()) == ["bank.yaml", "seeds"]
+
+
+@pytest.mark.parametrize(
+    "args", [["quiz", "bank.yaml"], ["review", "bank.yaml", "--state", "state.db"]], ids=str
+)
+@pytest.mark.slow  # a real process
+def test_cli_stdin_closed_is_an_error_for_the_commands_that_read_answers(cli_folder, args):
+    done = cli_run(*args, shell_redirect="<&-")
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        "quizgen: error: standard input is closed; answers are read from it"
+    )
+    assert not Path("state.db").exists()
+
+
+@pytest.mark.slow  # a real process
+def test_cli_stdin_closed_does_not_matter_to_the_other_commands(cli_folder):
+    done = cli_run("list", "bank.yaml", shell_redirect="<&-")
+    assert done.returncode == 0
+    assert "2 questions" in done.stdout
+
+
+# -- empty output paths, and the number of versions ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["html", "bank.yaml", "-o", ""], "'-o' / '--output'"),
+        (["anki", "bank.yaml", "-o", ""], "'-o' / '--output'"),
+        (["web", "bank.yaml", "-o", " "], "'-o' / '--output'"),
+        (["export", "json", "bank.yaml", "-o", ""], "'-o' / '--output'"),
+        (["build", "bank.yaml", "-o", ""], "'-o' / '--out-dir'"),
+    ],
+    ids=lambda value: value[0] if isinstance(value, list) else None,
+)
+@pytest.mark.slow  # a real process
+def test_cli_an_empty_output_path_is_a_usage_error(cli_folder, args, option):
+    done = cli_run(*args)
+    assert done.returncode == 2
+    assert f"Invalid value for {option}: an output path must not be empty" in done.stderr
+    assert sorted(p.name for p in cli_folder.iterdir()) == ["bank.yaml", "seeds"]
+
+
+@pytest.mark.parametrize("command", ["html", "build", "export"])
+@pytest.mark.slow  # a real process
+def test_cli_versions_above_the_maximum_is_a_usage_error(cli_folder, command):
+    from quizgen.outputs.base import MAX_VERSIONS
+
+    args = {"html": ["html"], "build": ["build"], "export": ["export", "html"]}[command]
+    done = cli_run(*args, "bank.yaml", "--versions", str(MAX_VERSIONS + 1))
+    assert done.returncode == 2
+    assert f"{MAX_VERSIONS + 1} is not in the range 1<=x<={MAX_VERSIONS}" in done.stderr
+    assert sorted(p.name for p in cli_folder.iterdir()) == ["bank.yaml", "seeds"]
+
+
+def test_cli_versions_above_the_maximum_in_quizgen_toml_is_located(cli_folder):
+    from quizgen.build import load_config
+    from quizgen.errors import QuizgenError
+    from quizgen.outputs.base import MAX_VERSIONS
+
+    Path("quizgen.toml").write_text(f"[build]\nversions = {MAX_VERSIONS + 1}\n")
+    with pytest.raises(QuizgenError) as caught:
+        load_config(Path("quizgen.toml"))
+    assert [str(p) for p in caught.value.problems] == [
+        f"quizgen.toml:2:1: error: versions must be a whole number from 1 to {MAX_VERSIONS}, "
+        f"not {MAX_VERSIONS + 1}"
+    ]
+
+
+def test_cli_the_most_versions_are_written_in_memory_that_does_not_grow_with_them(cli_folder):
+    import tracemalloc
+
+    from quizgen.bank.load import load_banks
+    from quizgen.outputs.base import MAX_VERSIONS
+    from quizgen.outputs.html import write_quizzes
+
+    [bank] = load_banks([Path("bank.yaml")])
+    peaks = {}
+    for versions in (4, MAX_VERSIONS):
+        write_quizzes([bank], bank.questions, Path(f"v{versions}/q.html"), versions=versions, seed=1)  # fmt: skip
+        tracemalloc.start()
+        write_quizzes([bank], bank.questions, Path(f"v{versions}/q.html"), versions=versions, seed=1)  # fmt: skip
+        peaks[versions] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    pages = sorted(Path(f"v{MAX_VERSIONS}").glob("*.html"))
+    assert len(pages) == 2 * MAX_VERSIONS
+    extra_pages = sum(p.stat().st_size for p in pages) * (MAX_VERSIONS - 4) / MAX_VERSIONS
+    # Holding every page before writing (as before) grows by at least the pages' size; one
+    # version at a time grows only by the versions' plans (a few hundred bytes a question).
+    assert peaks[MAX_VERSIONS] - peaks[4] < extra_pages / 2, (peaks, extra_pages)
+
+
+# -- bank text on the terminal: the one sanitiser ------------------------------------------
+
+
+@pytest.mark.slow  # a real process
+def test_cli_list_never_sends_control_characters_to_the_terminal(cli_folder):
+    hostile = r"Clear\e[2J title\e]0;owned\a csi\u009b31m nul\0 end"
+    Path("bank.yaml").write_text(
+        cli_bank("bank")
+        .replace('prompt: "One"', f'prompt: "{hostile}"')
+        .replace('topic: T, prompt: "Two"', f'topic: "{hostile}", prompt: "Two"'),
+        encoding="utf-8",
+    )
+    done = cli_run("list", "bank.yaml")
+    assert done.returncode == 0, done.stderr
+    for raw in ("\x1b", "\x9b", "\x00", "\x07"):
+        assert raw not in done.stdout
+    assert "Clear\\x1b[2J title\\x1b]0;owned\\x07 csi\\x9b31m nul\\x00 end" in done.stdout
+    assert "by topic: " in done.stdout and "\\x1b[2J" in done.stdout.split("by topic: ")[1]
+
+
+def test_cli_check_json_escapes_c1_controls():
+    import json
+
+    from quizgen.cli.check import as_json
+    from quizgen.errors import Location, Problem
+
+    text = as_json([Problem(Location("b.yaml", 1, 1), "error", "a\x9b31m b\x1b[2J c\x7f")])
+    assert not any(ch in text for ch in "\x9b\x1b\x7f")
+    assert json.loads(text)[0]["message"] == "a\x9b31m b\x1b[2J c\x7f"
+
+
+# -- an output is never an input, a device, or written twice --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "target"),
+    [
+        (["anki", "bank.yaml", "-o", "bank.yaml"], "bank.yaml"),
+        (["anki", "bank.yaml", "-o", f"./seeds/../{LOADER_SEED}"], LOADER_SEED),
+        (["web", "bank.yaml", "-o", "bank.yaml"], "bank.yaml"),
+        (["export", "json", "bank.yaml", "-o", LOADER_SEED], LOADER_SEED),
+        (["export", "web", "bank.yaml", "-o", "bank.yaml"], "bank.yaml"),
+    ],
+    ids=lambda value: "-".join(value[:2]) if isinstance(value, list) else None,
+)
+@pytest.mark.slow  # a real process
+def test_cli_an_output_that_is_an_input_is_refused(cli_folder, args, target):
+    before = Path(target).read_bytes()
+    done = cli_run(*args)
+    assert done.returncode == 1
+    assert "it is an input of this run" in done.stderr
+    assert Path(target).read_bytes() == before
+    assert cli_leftovers(cli_folder) == []
+
+
+@pytest.mark.slow  # a real process
+def test_cli_an_image_named_as_the_anki_output_is_refused(cli_folder):
+    Path("pic.png").write_bytes(PNG)
+    Path("bank.yaml").write_text(
+        cli_bank("bank").replace('prompt: "One"', 'prompt: "One", image: pic.png'),
+        encoding="utf-8",
+    )
+    done = cli_run("anki", "bank.yaml", "-o", "pic.png")
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        "pic.png: error: cannot write pic.png: it is an input of this run"
+    )
+    assert Path("pic.png").read_bytes() == PNG
+
+
+@pytest.mark.slow  # a real process
+def test_cli_html_pages_named_like_a_source_are_refused(cli_folder):
+    Path("notes.html").write_text("Energy and fuel supply\n", encoding="utf-8")
+    Path("bank.yaml").write_text(
+        cli_bank("bank").replace(LOADER_SEED, "notes.html"), encoding="utf-8"
+    )
+    done = cli_run("html", "bank.yaml", "-o", "notes.html")
+    assert done.returncode == 1
+    assert "notes.html: error: cannot write notes.html: it is an input of this run" in done.stderr
+    assert Path("notes.html").read_text() == "Energy and fuel supply\n"
+    assert not Path("notes-key.html").exists()
+
+
+@pytest.mark.parametrize("make", ["/dev/null", "fifo.apkg"])
+@pytest.mark.slow  # a real process
+def test_cli_an_output_that_is_a_device_or_fifo_is_refused(cli_folder, make):
+    if make == "fifo.apkg":
+        os.mkfifo(make)
+    kind = "a FIFO (named pipe)" if make == "fifo.apkg" else "a device"
+    for args in (["anki", "bank.yaml", "-o", make], ["html", "bank.yaml", "-o", make]):
+        done = cli_run(*args, timeout=30)
+        assert done.returncode == 1
+        assert f"{make}: error: cannot write {make}: it is {kind}" in done.stderr
+    assert not Path(make + ".html").exists() and not Path(make + "-key.html").exists()
+    assert Path(make).exists() and not Path(make).is_file()
+
+
+@pytest.mark.slow  # a real process
+def test_cli_build_finds_the_clash_of_banks_quiz_and_quiz_key_before_writing(
+    write_bank, monkeypatch
+):
+    seeds = f"../{LOADER_SEED}"
+    folder = write_bank(cli_bank("quiz").replace(LOADER_SEED, seeds), "banks/quiz.yaml").parent
+    write_bank(cli_bank("quiz-key").replace(LOADER_SEED, seeds), "banks/quiz-key.yaml")
+    monkeypatch.chdir(folder.parent)
+    done = cli_run("build", "banks", "-o", "dist")
+    assert done.returncode == 1
+    assert (
+        "dist/quiz-key.html: error: dist/quiz-key.html would be written twice in one run"
+        in done.stderr
+    )
+    assert not Path("dist").exists()
+
+
+@pytest.mark.slow  # a real process
+def test_cli_build_refuses_an_output_folder_that_holds_the_banks_own_names(cli_folder):
+    Path("bank.html").write_text("Energy and fuel supply\n", encoding="utf-8")
+    Path("bank.yaml").write_text(
+        cli_bank("bank").replace(LOADER_SEED, "bank.html"), encoding="utf-8"
+    )
+    done = cli_run("build", "bank.yaml", "-o", ".")
+    assert done.returncode == 1
+    assert "bank.html: error: cannot write bank.html: it is an input of this run" in done.stderr
+    assert Path("bank.html").read_text() == "Energy and fuel supply\n"
+    assert not Path("bank.apkg").exists()
+
+
+# -- a quiz and its key are one set, with one fingerprint ---------------------------------
+
+
+def cli_fingerprints(folder: Path) -> dict[str, str]:
+    import re
+
+    found = {}
+    for page in sorted(folder.glob("*.html")):
+        [fingerprint] = re.findall(
+            r'<code class="fingerprint">([0-9a-f]{8})</code>', page.read_text()
+        )
+        found[page.name] = fingerprint
+    return found
+
+
+def test_cli_every_page_of_a_set_prints_the_sets_fingerprint(cli_folder):
+    from quizgen.bank.load import load_banks
+    from quizgen.outputs.html import write_quizzes
+
+    [bank] = load_banks([Path("bank.yaml")])
+    write_quizzes([bank], bank.questions, Path("a/q.html"), versions=3, seed=1)
+    first = cli_fingerprints(Path("a"))
+    assert len(first) == 6 and len(set(first.values())) == 1
+    write_quizzes([bank], bank.questions, Path("b/q.html"), versions=3, seed=1)
+    assert cli_fingerprints(Path("b")) == first  # the same set: the same fingerprint
+    write_quizzes([bank], bank.questions, Path("c/q.html"), versions=3, seed=2)
+    other = cli_fingerprints(Path("c"))
+    assert len(set(other.values())) == 1 and set(other.values()) != set(first.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from ..text import to_plain
+from ..text import to_terminal
 from .model import Bank, Cloze, Question
 
 
@@ -26,15 +26,21 @@ def question_rows(banks: list[Bank], questions: list[Question]) -> list[Question
     owner = {id(q): b.id for b in banks for q in b.questions}
     return [
         QuestionRow(
-            bank=owner.get(id(q), ""),
-            id=q.id,
+            bank=_cell(owner.get(id(q), "")),
+            id=_cell(q.id),
             type=q.type,
-            topic=q.topic or "-",
-            difficulty=q.difficulty or "-",
-            prompt=" ".join(to_plain(_prompt_of(q)).split()),
+            topic=_cell(q.topic or "-"),
+            difficulty=_cell(q.difficulty or "-"),
+            prompt=_cell(_prompt_of(q)),
         )
         for q in questions
     ]
+
+
+def _cell(text: str) -> str:
+    """Bank text for one cell: through the terminal sanitiser (control characters, escape
+    sequences, C1 and NUL shown as ``\\xNN``), Markdown plain, on one line."""
+    return " ".join(to_terminal(text, color=False).split())
 
 
 def _prompt_of(question: Question) -> str:

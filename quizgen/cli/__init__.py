@@ -8,7 +8,10 @@ only when it runs (or when ``--help`` lists it), so ``quizgen --help`` starts fa
 * 0: success (for ``check``: the banks are valid)
 * 1: invalid bank or failed output (messages as ``file:line:col: error: ...``)
 * 2: usage error (unknown option, missing file), click's convention
-* 130: interrupted (Ctrl-C)
+* 130: interrupted (Ctrl-C or SIGTERM), after "Interrupted." on stderr
+
+Standard output closed (``quizgen list >&-``) is refused before anything runs (exit 1):
+every command reports on it, and a file opened later must not take its place.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from collections.abc import Iterator, Mapping, MutableMapping
-from typing import Any
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
+from typing import Any, NoReturn
 
 import click
 
@@ -84,12 +87,55 @@ class QuizgenGroup(click.Group):
         super().__init__(*args, **kwargs)
         self.commands = LazyCommands(COMMANDS)
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
         try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt:  # while parsing: click would say "Aborted!" and exit 1
+            interrupted()
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ..fileio import fault_point
+
+        try:
+            fault_point("command")  # QUIZGEN_FAULT=command:pause, for the tests' signals
             return super().invoke(ctx)
         except QuizgenError as exc:
             report(exc.problems)
             ctx.exit(EXIT_INVALID)
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (fileio.Terminated)
+            interrupted()
+
+
+def interrupted() -> NoReturn:
+    """Say "Interrupted." on stderr and exit 130 (Ctrl-C and SIGTERM alike)."""
+    click.echo("\nInterrupted.", err=True)
+    sys.exit(EXIT_INTERRUPTED)
+
+
+def closed_standard_streams() -> list[int]:
+    """Which of stdin, stdout and stderr (0, 1, 2) were closed when quizgen started.
+
+    Each closed one is opened on the null device, so that no file quizgen opens later
+    gets its number (and output meant for the terminal lands in a bank or a package).
+    """
+    closed = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.append(fd)
+    for fd in closed:
+        null = os.open(os.devnull, os.O_RDONLY if fd == 0 else os.O_WRONLY)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+    return closed
 
 
 @click.group(cls=QuizgenGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -106,13 +152,19 @@ def cli() -> None:
     """
 
 
-def main() -> None:
+def main(args: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
+    from ..fileio import terminate_as_interrupt
+
+    if 1 in closed_standard_streams() or sys.stdout is None:
+        if sys.stderr is not None:
+            print("quizgen: standard output is closed; quizgen reports on it", file=sys.stderr)
+        sys.exit(EXIT_INVALID)
     try:
-        cli(prog_name="quizgen")
+        with terminate_as_interrupt():  # SIGTERM is Ctrl-C: clean up, "Interrupted.", 130
+            cli(args=args, prog_name="quizgen")
     except KeyboardInterrupt:
-        click.echo("\nInterrupted.", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        interrupted()
     except Exception as exc:  # a bug: say so plainly; QUIZGEN_DEBUG=1 shows the traceback
         if os.environ.get("QUIZGEN_DEBUG"):
             raise

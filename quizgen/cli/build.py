@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from .common import bank_paths_argument, browser_option, chosen_formats, paths_or_default, report
+from ..outputs.base import MAX_VERSIONS
+from .common import (
+    OutputPath,
+    bank_paths_argument,
+    browser_option,
+    chosen_formats,
+    paths_or_default,
+    report,
+)
 
 
 @click.command()
@@ -16,7 +24,7 @@ from .common import bank_paths_argument, browser_option, chosen_formats, paths_o
 @click.option(
     "-o",
     "--out-dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OutputPath(file_okay=False, path_type=Path),
     help="The folder to write into, created if missing.  [default: dist]",
 )
 @click.option(
@@ -30,7 +38,7 @@ from .common import bank_paths_argument, browser_option, chosen_formats, paths_o
 @browser_option
 @click.option(
     "--versions",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_VERSIONS),
     metavar="N",
     help="Write N shuffled versions (A, B, ... Z, AA, ...) of each quiz.",
 )

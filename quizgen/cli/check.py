@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -114,4 +115,6 @@ def as_json(problems: list[Problem]) -> str:
         }
         for p in problems
     ]
-    return json.dumps(rows, indent=2, ensure_ascii=False)
+    text = json.dumps(rows, indent=2, ensure_ascii=False)
+    # JSON escapes C0 controls itself; DEL and C1 (U+009B starts a terminal escape) too.
+    return re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)

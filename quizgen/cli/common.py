@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..bank.model import QUESTION_TYPES
+from ..outputs.base import MAX_VERSIONS
 
 if TYPE_CHECKING:
     from ..bank.model import Bank
@@ -62,12 +63,21 @@ def selection_options(func: F) -> F:
     return func
 
 
+class OutputPath(click.Path):
+    """A path to write: as click.Path, but an empty one (``-o ''``) is a usage error."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and not value.strip():
+            self.fail("an output path must not be empty", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def output_file_option(default: str | None, help_text: str) -> Callable[[F], F]:
     """``-o/--output FILE``, with a default file name if one is given."""
     return click.option(
         "-o",
         "--output",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=OutputPath(dir_okay=False, path_type=Path),
         default=Path(default) if default else None,
         show_default=default is not None,
         help=help_text,
@@ -104,7 +114,7 @@ def page_options(no_shuffle_help: str) -> Callable[[F], F]:
         click.option("--no-shuffle", is_flag=True, help=no_shuffle_help),
         click.option(
             "--versions",
-            type=click.IntRange(min=1),
+            type=click.IntRange(min=1, max=MAX_VERSIONS),
             metavar="N",
             help="Write N versions (A, B, ... Z, AA, ...): same questions, different order.",
         ),

@@ -78,7 +78,7 @@ def export(
     (name,) = chosen_formats((format_name,), "FORMAT")
     fmt = get_format(name)
     from ..bank.select import Criteria, select
-    from ..outputs.base import OutputOptions, Selection
+    from ..outputs.base import OutputOptions, Selection, check_planned_outputs
 
     banks = load_banks_or_default(paths)
     questions = select(banks, Criteria(tags, topics, types), shuffle=False)
@@ -100,8 +100,10 @@ def export(
         errors = [replace(p, severity="error") for p in problems]
     if errors:
         raise QuizgenError(errors)
+    path = output or Path(f"quizgen{fmt.suffix}")
+    check_planned_outputs(fmt, selection, path, options)  # no input, device or clash
     report(problems)  # the warnings
-    for written in fmt.write(selection, output or Path(f"quizgen{fmt.suffix}"), options):
+    for written in fmt.write(selection, path, options):
         click.echo(str(written.path))
     if problems:
         click.echo(

@@ -72,6 +72,16 @@ def html(
         click.echo(
             f"warning: only {plural(len(questions), 'question')} match; using them all", err=True
         )
+    from ..fileio import check_outputs, output_problems
+    from ..outputs.base import Selection
+    from ..outputs.html import page_paths
+
+    if output.exists() and not output.is_file():  # -o /dev/null: not /dev/null.html either
+        raise QuizgenError(output_problems([output]))
+    pages = page_paths(output, versions)
+    pdfs = [p.with_suffix(".pdf") for p in pages] if pdf else []
+    # Every page, and PDF, is known and checked before the first write.
+    check_outputs([*pages, *pdfs], Selection(tuple(banks), tuple(questions)).inputs())
     written = write_quizzes(
         banks,
         questions,

@@ -21,14 +21,21 @@ from .common import (
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _run_study(session: Callable[[], int]) -> None:
+def _run_study(session: Callable[[], int], *, reads_answers: bool = True) -> None:
     """Run a terminal study session and exit with its code.
 
-    Ctrl-C before the session has started exits 130 too; a closed output pipe
-    (``quizgen quiz | head``) ends quietly.
+    Ctrl-C (or SIGTERM) before the session has started exits 130 too; a closed output
+    pipe (``quizgen quiz | head``) ends quietly; a closed stdin (``<&-``) is refused
+    before the session starts when the session reads answers.
     """
     import contextlib
     import os
+
+    if reads_answers and sys.stdin is None:
+        raise QuizgenError(
+            "standard input is closed; answers are read from it "
+            "(give a terminal, a file or a pipe, e.g. < answers.txt)"
+        )
 
     for stream in (sys.stdin, sys.stdout):
         reconfigure = getattr(stream, "reconfigure", None)
@@ -163,4 +170,4 @@ def stats(paths: tuple[Path, ...], state_file: Path | None) -> None:
             show_stats(Terminal(), collect_stats(banks, store, utc_now()))
         return EXIT_OK
 
-    _run_study(session)
+    _run_study(session, reads_answers=False)

@@ -29,7 +29,7 @@ from ..bank.load import collector_paused
 from ..bank.model import Bank, Matching, Question
 from ..bank.select import Criteria
 from ..errors import Location, Problem, QuizgenError
-from ..fileio import atomic_path
+from ..fileio import atomic_path, check_outputs
 from .anki_fields import field_html, media_name, note_fields, note_guid, note_tags
 from .anki_notetypes import (
     MAX_MATCHING_PAIRS,
@@ -152,9 +152,13 @@ def build_apkg(
 def write_selection(
     selection: Selection, output: Path, timestamp: float | None = None
 ) -> AnkiSummary:
-    """Write the selection as one package, after checking it against Anki's limits."""
+    """Write the selection as one package, after checking it against Anki's limits.
+
+    An output that is an input of the run (a bank, a source, an image) is refused first.
+    """
     import genanki
 
+    check_outputs([output], selection.inputs())
     problems = anki_problems(selection.questions)
     if problems:
         raise QuizgenError(problems)

@@ -33,6 +33,11 @@ class Carriage:
 
 NATIVE = Carriage("native")
 
+#: The most versions of a printed quiz one run writes (``--versions``): A ... CV. Each
+#: version is rendered, staged and fingerprinted as part of one set, so a bound keeps a
+#: mistyped ``--versions 100000`` from filling the disk and the hours.
+MAX_VERSIONS = 100
+
 
 def carries_all(**exceptions: Carriage) -> Mapping[str, Carriage]:
     """Every question type ``native``, except the ones named (by type name)."""
@@ -60,6 +65,18 @@ class Selection:
             if any(q is question for q in bank.questions):
                 return bank
         raise KeyError(question.id)
+
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file the banks are made of: bank files, source documents, images.
+
+        No output may be one of them (:func:`quizgen.fileio.check_outputs`).
+        """
+        paths: dict[Path, None] = {}
+        for bank in self.banks:
+            paths[bank.path] = None
+            paths.update(dict.fromkeys(source.path for source in bank.sources.values()))
+            paths.update(dict.fromkeys(q.image for q in bank.questions if q.image is not None))
+        return tuple(paths)
 
     def by_bank(self) -> list[tuple[Bank, list[Question]]]:
         """The chosen questions grouped by their bank, banks in order, empty banks left out."""
@@ -137,3 +154,28 @@ def carriage_problems(fmt: OutputFormat, selection: Selection) -> list[Problem]:
             )
         )
     return problems
+
+
+def planned_outputs(
+    fmt: OutputFormat, selection: Selection, path: Path, options: OutputOptions
+) -> list[Path]:
+    """Every file ``fmt.write`` would write, known before the first write.
+
+    A format that writes more than the one file at ``path`` says so with an optional
+    ``outputs(selection, path, options)`` method; otherwise it is ``[path]``.
+    """
+    outputs = getattr(fmt, "outputs", None)
+    if callable(outputs):
+        return [Path(p) for p in outputs(selection, path, options)]
+    return [Path(path)]
+
+
+def check_planned_outputs(
+    fmt: OutputFormat, selection: Selection, path: Path, options: OutputOptions
+) -> list[Path]:
+    """:func:`planned_outputs`, refused (QuizgenError) if one is an input, a clash or a device."""
+    from ..fileio import check_outputs
+
+    planned = planned_outputs(fmt, selection, path, options)
+    check_outputs(planned, selection.inputs())
+    return planned

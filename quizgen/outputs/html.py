@@ -10,17 +10,19 @@ markup. jinja2 is imported inside the functions that use it.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ..bank.model import Bank, Question
 from ..errors import Location, Problem, QuizgenError
-from ..fileio import write_text_atomic
+from ..fileio import check_outputs, set_fingerprint, write_set
 from ..questions import TYPES
+from ..questions import letter as version_letter
 from ..resources import templates_dir
 from ..text import format_number, to_html
 from .base import Carriage, OutputOptions, Selection, WrittenFile, carries_all
@@ -34,6 +36,8 @@ Paper = Literal["a4", "letter"]
 PAPERS: tuple[str, ...] = ("a4", "letter")
 STUDENT_TEMPLATE = "quiz.html.j2"
 KEY_TEMPLATE = "key.html.j2"
+#: Where the set's fingerprint goes while the set is rendered (it is a hash of the pages).
+FINGERPRINT_PLACEHOLDER = "qgSETfingerprint"
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ class QuizPage:
     instructions: tuple[str, ...]
     seed: str | None
     generator: str = "quizgen"
+    #: The short fingerprint of the set of pages written together (quiz and key match).
+    fingerprint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +210,47 @@ def option_problems(paper: str, template_dir: Path | None) -> list[Problem]:
     return problems
 
 
+def _renderer(
+    banks: Sequence[Bank],
+    questions: Sequence[Question],
+    *,
+    versions: int | None,
+    seed: object | None,
+    shuffle: bool,
+    paper: str,
+    title: str | None,
+    template_dir: Path | None,
+) -> tuple[list[QuizVersion], Callable[[QuizVersion, str | None], tuple[str | None, str, str]]]:
+    """The versions' plans, and the function that renders one with a set's fingerprint."""
+    problems = option_problems(paper, template_dir)
+    if problems:
+        raise QuizgenError(problems)
+    if shuffle and seed is None:
+        seed = new_seed()
+    plans = plan_versions(questions, banks=banks, versions=versions, seed=seed, shuffle=shuffle)
+    chosen = {id(q) for q in questions}
+    used_banks = [b for b in banks if any(id(q) in chosen for q in b.questions)] or list(banks)
+    heading = title or default_title(used_banks)
+    description = used_banks[0].description if len(used_banks) == 1 else None
+
+    def render(version: QuizVersion, fingerprint: str | None) -> tuple[str | None, str, str]:
+        page = _page(
+            version,
+            title=heading,
+            description=description,
+            paper=paper,
+            seed=seed if shuffle else None,
+        )
+        page = dataclasses.replace(page, fingerprint=fingerprint)
+        return (
+            version.letter,
+            render_student_page(page, template_dir),
+            render_key_page(page, template_dir),
+        )
+
+    return plans, render
+
+
 def render_quizzes(
     banks: Sequence[Bank],
     questions: Sequence[Question],
@@ -216,33 +263,23 @@ def render_quizzes(
     template_dir: Path | None = None,
 ) -> list[tuple[str | None, str, str]]:
     """(letter, student HTML, key HTML) for each version; nothing is written."""
-    problems = option_problems(paper, template_dir)
-    if problems:
-        raise QuizgenError(problems)
-    if shuffle and seed is None:
-        seed = new_seed()
-    plans = plan_versions(questions, banks=banks, versions=versions, seed=seed, shuffle=shuffle)
-    chosen = {id(q) for q in questions}
-    used_banks = [b for b in banks if any(id(q) in chosen for q in b.questions)] or list(banks)
-    heading = title or default_title(used_banks)
-    description = used_banks[0].description if len(used_banks) == 1 else None
-    out = []
-    for version in plans:
-        page = _page(
-            version,
-            title=heading,
-            description=description,
-            paper=paper,
-            seed=seed if shuffle else None,
-        )
-        out.append(
-            (
-                version.letter,
-                render_student_page(page, template_dir),
-                render_key_page(page, template_dir),
-            )
-        )
-    return out
+    plans, render = _renderer(
+        banks,
+        questions,
+        versions=versions,
+        seed=seed,
+        shuffle=shuffle,
+        paper=paper,
+        title=title,
+        template_dir=template_dir,
+    )
+    return [render(version, None) for version in plans]
+
+
+def page_paths(output: Path, versions: int | None) -> list[Path]:
+    """Every page a quiz of ``versions`` writes at ``output``: each version's quiz, then key."""
+    letters = [version_letter(i) for i in range(versions)] if versions else [None]
+    return [path for x in letters for path in output_paths(output, x)]
 
 
 def write_quizzes(
@@ -257,12 +294,17 @@ def write_quizzes(
     title: str | None = None,
     template_dir: Path | None = None,
 ) -> list[WrittenQuiz]:
-    """Render every version and write each student page and key atomically.
+    """Write every version's student page and key as one set (:func:`quizgen.fileio.write_set`).
 
-    Everything is rendered before the first file is written, so a template error
-    leaves no half set of files behind.
+    The pages are rendered one version at a time, twice: once to fingerprint the set
+    (every page prints it, so a quiz and its key are matched by eye), once to stage it.
+    A template error, a full disk or an interruption leaves the old set as it was; an
+    output that is an input of the run (a bank, a source, an image) is refused.
     """
-    rendered = render_quizzes(
+    paths = page_paths(output, versions)
+    inputs = Selection(tuple(banks), tuple(questions)).inputs()
+    check_outputs(paths, inputs)  # before the time spent rendering
+    plans, render = _renderer(
         banks,
         questions,
         versions=versions,
@@ -272,13 +314,36 @@ def write_quizzes(
         title=title,
         template_dir=template_dir,
     )
-    written = []
-    for letter, student_html, key_html in rendered:
-        quiz_path, key_path = output_paths(output, letter)
-        write_text_atomic(quiz_path, student_html)
-        write_text_atomic(key_path, key_html)
-        written.append(WrittenQuiz(letter, quiz_path, key_path))
-    return written
+    placeholder = FINGERPRINT_PLACEHOLDER
+    fingerprint = set_fingerprint(
+        page for version in plans for page in render(version, placeholder)[1:]
+    )
+    items: list[tuple[Path, Callable[[], str]]] = []
+    for n, version in enumerate(plans):
+        pages = _OneVersion(functools.partial(render, version, fingerprint))
+        items.append((paths[2 * n], pages.student))
+        items.append((paths[2 * n + 1], pages.key))
+    write_set(items, inputs=inputs)
+    return [
+        WrittenQuiz(version.letter, paths[2 * n], paths[2 * n + 1])
+        for n, version in enumerate(plans)
+    ]
+
+
+class _OneVersion:
+    """One version's two pages, rendered when the first is asked for, dropped after the second."""
+
+    def __init__(self, render: Callable[[], tuple[str | None, str, str]]) -> None:
+        self._render = render
+        self._key: str | None = None
+
+    def student(self) -> str:
+        _, student, self._key = self._render()
+        return student
+
+    def key(self) -> str:
+        key, self._key = self._key, None
+        return key if key is not None else self._render()[2]
 
 
 def write_options(selection: Selection, path: Path, options: OutputOptions) -> list[WrittenQuiz]:
@@ -318,6 +383,10 @@ class HtmlFormat:
     def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
         """An unknown paper size or a missing template folder."""
         return option_problems(options.paper, options.template_dir)
+
+    def outputs(self, selection: Selection, path: Path, options: OutputOptions) -> list[Path]:
+        """Every page :meth:`write` writes: each version's student page and key."""
+        return page_paths(path, options.versions)
 
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """The student page and key of every version, named after ``path``."""

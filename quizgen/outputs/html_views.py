@@ -42,6 +42,7 @@ from ..questions import (
     type_info,
 )
 from ..text import format_number
+from .base import MAX_VERSIONS
 
 
 @dataclass(frozen=True)
@@ -294,8 +295,8 @@ def plan_versions(
     """
     if not questions:
         raise QuizgenError("no questions to print: the selection is empty")
-    if versions is not None and versions < 1:
-        raise QuizgenError(f"--versions must be at least 1, not {versions}")
+    if versions is not None and not 1 <= versions <= MAX_VERSIONS:
+        raise QuizgenError(f"--versions must be from 1 to {MAX_VERSIONS}, not {versions}")
     owner = {id(q): bank for bank in banks for q in bank.questions}
     assets = _Assets()
     letters: list[str | None] = [letter(i) for i in range(versions)] if versions else [None]

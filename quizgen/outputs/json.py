@@ -27,7 +27,7 @@ from ..bank.model import (
     TrueFalse,
 )
 from ..errors import Problem
-from ..fileio import write_text_atomic
+from ..fileio import check_outputs, write_text_atomic
 from ..questions import answer_text, numeric_range, source_title
 from .base import Carriage, OutputOptions, Selection, WrittenFile, carries_all
 
@@ -150,6 +150,7 @@ class JsonFormat:
         """The document at ``path``, UTF-8, indented, written atomically."""
         import json
 
+        check_outputs([path], selection.inputs())
         text = json.dumps(document(selection), ensure_ascii=False, indent=2) + "\n"
         write_text_atomic(Path(path), text)
         bank = selection.banks[0].id if len(selection.banks) == 1 else None

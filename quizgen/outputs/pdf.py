@@ -169,10 +169,19 @@ class PdfFormat:
             problems += exc.problems
         return problems
 
+    def outputs(self, selection: Selection, path: Path, options: OutputOptions) -> list[Path]:
+        """Every PDF :meth:`write` writes: each version's student page and key."""
+        from .html import page_paths
+
+        pages = page_paths(Path(path).with_suffix(".html"), options.versions)
+        return [Path(path).with_name(page.with_suffix(".pdf").name) for page in pages]
+
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """A PDF of the student page and of the key of every version, named after ``path``."""
+        from ..fileio import check_outputs
         from .html import write_options, written_files
 
+        check_outputs(self.outputs(selection, path, options), selection.inputs())
         browser = find_browser(options.browser)
         bank = selection.banks[0].id if len(selection.banks) == 1 else None
         with tempfile.TemporaryDirectory(prefix="quizgen-pdf-") as folder:

@@ -37,7 +37,7 @@ from ..bank.model import (
     TrueFalse,
 )
 from ..errors import Problem, QuizgenError
-from ..fileio import write_text_atomic
+from ..fileio import check_outputs, write_text_atomic
 from ..questions import (
     CASE_NOTE,
     ClozePiece,
@@ -267,7 +267,11 @@ def render_page(page: WebPage, template_dir: Path | None = None) -> str:
 
 
 def write_page(selection: Selection, path: Path, options: OutputOptions) -> Path:
-    """Render the page for the selection and write it atomically to ``path``."""
+    """Render the page for the selection and write it atomically to ``path``.
+
+    An output that is an input of the run (a bank, a source, an image) is refused first.
+    """
+    check_outputs([path], selection.inputs())
     html = render_page(build_page(selection, options), options.template_dir)
     return write_text_atomic(path, html)
 
