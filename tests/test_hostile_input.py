@@ -671,6 +671,23 @@ def test_cli_a_signal_while_html_stages_its_set_leaves_the_old_set(cli_folder, f
     assert cli_leftovers(cli_folder) == []
 
 
+@pytest.mark.slow  # a real process
+def test_cli_a_full_disk_while_html_stages_its_set_leaves_the_old_set(cli_folder):
+    assert cli_run("html", "bank.yaml", "-o", "q.html", "--seed", "1").returncode == 0
+    old = {p.name: p.read_bytes() for p in cli_folder.glob("q*.html")}
+    assert sorted(old) == ["q-key.html", "q.html"]
+    done = cli_run(
+        "html", "bank.yaml", "-o", "q.html", "--seed", "2", env={"QUIZGEN_FAULT": "stage-1:enospc"}
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        "q-key.html: error: cannot write q-key.html: No space left on device; "
+        "the old file and the 1 other file of its set were left as they were\n"
+    )
+    assert {p.name: p.read_bytes() for p in cli_folder.glob("q*.html")} == old
+    assert cli_leftovers(cli_folder) == []
+
+
 # -- stdin or stdout closed: a clear error, a non-zero exit --------------------------------
 
 
@@ -692,6 +709,14 @@ def test_cli_stdout_closed_is_an_error_before_anything_runs(cli_folder, args):
     assert done.returncode == 1
     assert done.stderr == "quizgen: standard output is closed; quizgen reports on it\n"
     assert sorted(p.name for p in cli_folder.iterdir()) == ["bank.yaml", "seeds"]
+
+
+@pytest.mark.parametrize("command", ["list", "check"])
+@pytest.mark.slow  # a real process
+def test_cli_stdout_on_a_full_device_is_a_clear_error(cli_folder, command):
+    done = cli_run(command, "bank.yaml", shell_redirect=">/dev/full")
+    assert done.returncode == 1
+    assert done.stderr == "quizgen: cannot write standard output: No space left on device\n"
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ every command reports on it, and a file opened later must not take its place.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
@@ -152,6 +153,17 @@ def cli() -> None:
     """
 
 
+def _from_echo(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised writing a report to stdout (click.echo), e.g. ``>/dev/full``."""
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_name == "echo" and "click" in code.co_filename:
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def main(args: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     from ..fileio import terminate_as_interrupt
@@ -166,6 +178,11 @@ def main(args: Sequence[str] | None = None) -> None:
     except KeyboardInterrupt:
         interrupted()
     except Exception as exc:  # a bug: say so plainly; QUIZGEN_DEBUG=1 shows the traceback
+        if isinstance(exc, OSError) and _from_echo(exc):  # >/dev/full: not a bug
+            with contextlib.suppress(OSError, ValueError):
+                message = f"quizgen: cannot write standard output: {exc.strerror or exc}"
+                print(message, file=sys.stderr)
+            sys.exit(EXIT_INVALID)
         if os.environ.get("QUIZGEN_DEBUG"):
             raise
         click.echo(
