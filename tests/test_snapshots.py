@@ -86,6 +86,10 @@ SNAPSHOT_FILES = {
     "help.txt",
     "moodle.xml",  # tests/test_export_moodle.py
     "gift.txt",  # tests/test_export_gift.py
+    "canvas.txt",
+    "blackboard.txt",
+    "kahoot.txt",
+    "quizlet.txt",
 }
 
 
@@ -423,3 +427,41 @@ def test_help(snapshot: Compare) -> None:
 def test_every_snapshot_file_has_a_case() -> None:
     present = {p.name for p in SNAPSHOTS.iterdir() if p.name != "README.md"}
     assert present == SNAPSHOT_FILES, "stale or missing files in tests/snapshots/"
+
+
+# --------------------------------------------------------------------------- LMS and game exports
+
+
+def test_blackboard_and_quizlet_files(workdir: Path, snapshot: Compare) -> None:
+    for name in ("blackboard", "quizlet"):
+        out = run(["export", name, rel(BANK), "-o", f"{name}.txt"])
+        text = (workdir / f"{name}.txt").read_text(encoding="utf-8")
+        snapshot(f"{name}.txt", out + "[file]\n" + text)
+
+
+def test_kahoot_sheet(workdir: Path, snapshot: Compare) -> None:
+    import openpyxl
+
+    args = ["export", "kahoot", rel(BANK), "-o", "kahoot.xlsx", "--seed", SEED]
+    out = run([*args, "--type", "multiple_choice", "--type", "true_false"])
+    sheet = openpyxl.load_workbook(workdir / "kahoot.xlsx").active
+    assert sheet is not None
+    cells = [
+        f"{cell.coordinate}: {cell.value!r}"
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
+    snapshot("kahoot.txt", out + "[cells]\n" + "\n".join(cells) + "\n")
+
+
+def test_canvas_zip(workdir: Path, snapshot: Compare) -> None:
+    import zipfile
+
+    out = run(["export", "canvas", rel(BANK), "-o", "canvas.zip", "--topic", "Anki markers"])
+    with zipfile.ZipFile(workdir / "canvas.zip") as archive:
+        parts = [f"[zip] {info.filename} ({info.file_size})" for info in archive.infolist()]
+        for name in archive.namelist():
+            if name.endswith(".xml"):
+                parts.append(f"[{name}]\n" + archive.read(name).decode("utf-8"))
+    snapshot("canvas.txt", out + "\n".join(parts))
