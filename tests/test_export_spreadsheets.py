@@ -7,9 +7,9 @@ import html
 from pathlib import Path
 
 import openpyxl
-from openpyxl.worksheet.worksheet import Worksheet
 import pytest
 from click.testing import CliRunner
+from openpyxl.worksheet.worksheet import Worksheet
 
 from quizgen.bank.load import load_banks
 from quizgen.cli import cli
