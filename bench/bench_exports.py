@@ -5,7 +5,7 @@ rule, every quote); an export is what `quizgen export` does (load the banks, the
 problems, write the file). The figure that matters is the ratio (target: at most 1.5x).
 Each side runs several times and the best time counts.
 
-Usage: python bench/bench_exports.py [N] [FORMAT...]   (default 10000, moodle and gift)
+Usage: python bench/bench_exports.py [N] [FORMAT...]   (default 10000, every format below)
 Any registered format name works; each format's helper adds its name to DEFAULT_FORMATS.
 """
 
@@ -27,7 +27,7 @@ from quizgen.outputs.registry import get_format
 
 ROUNDS = 3
 TARGET = 1.5
-DEFAULT_FORMATS = ["moodle", "gift"]
+DEFAULT_FORMATS = ["moodle", "gift", "canvas", "blackboard", "kahoot", "quizlet"]
 
 
 def best_of(func: Callable[[], object], rounds: int = ROUNDS) -> float:

@@ -75,9 +75,47 @@ def _image_ref(bank: Bank, question: Question) -> ImageRef | None:
     )
 
 
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\n": "&#10;",
+        "\r": "&#13;",
+        "\t": "&#9;",
+    }
+)
+
+
+def _serialise(element: ET.Element, indent: str, out: list[str]) -> None:
+    """``element`` as indented XML text (no mixed content here, so indenting is safe)."""
+    attrs = "".join(f' {k}="{v.translate(_ATTR)}"' for k, v in element.attrib.items())
+    children = list(element)
+    text = element.text.translate(_TEXT) if element.text else ""
+    if not children:
+        out.append(
+            f"{indent}<{element.tag}{attrs}>{text}</{element.tag}>\n"
+            if text
+            else f"{indent}<{element.tag}{attrs} />\n"
+        )
+        return
+    out.append(f"{indent}<{element.tag}{attrs}>{text}\n")
+    for child in children:
+        _serialise(child, indent + "  ", out)
+    out.append(f"{indent}</{element.tag}>\n")
+
+
 def _tostring(root: ET.Element) -> bytes:
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    """The document as UTF-8 XML, indented.
+
+    Serialised here rather than by ElementTree, whose pure-Python writer spends more
+    time than everything else an export does (namespace scan, a codec reset per write).
+    """
+    out = ["<?xml version='1.0' encoding='utf-8'?>\n"]
+    _serialise(root, "", out)
+    return "".join(out).encode("utf-8")
 
 
 def assessment_xml(assessment: Assessment) -> bytes:
