@@ -36,10 +36,13 @@ class Problem:
     severity: Severity
     message: str
     question: str | None = None
+    #: The check's code (``Q101``) for the item-writing checks, else None.
+    code: str | None = None
 
     def __str__(self) -> str:
         prefix = f"question '{self.question}': " if self.question else ""
-        line = f"{self.location}: {self.severity}: {prefix}{self.message}"
+        code = f"{self.code} " if self.code else ""
+        line = f"{self.location}: {self.severity}: {code}{prefix}{self.message}"
         # Messages quote bank values: keep them on one line and out of the terminal's control.
         return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", line)
 

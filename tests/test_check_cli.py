@@ -117,7 +117,7 @@ def test_an_invalid_bank_exits_1_with_located_errors_and_a_summary(folder):
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "bank.yaml:10:13: error: question 'energy': answer 'Fishing' is not one of the choices",
-        "invalid: 1 file, 1 question, 1 error, 0 warnings",
+        "invalid: 1 file, 2 questions, 1 error, 0 warnings",
     ]
 
 
@@ -134,7 +134,7 @@ def test_every_problem_of_every_file_is_printed(folder):
     assert result.output.splitlines() == [
         "banks/a.yaml:10:13: error: question 'energy': answer 'Fishing' is not one of the choices",
         "banks/b.yml:15:13: error: question 'defense': answer must be true or false, not text",
-        "invalid: 2 files, 2 questions, 2 errors, 0 warnings",
+        "invalid: 2 files, 4 questions, 2 errors, 0 warnings",
     ]
 
 
@@ -308,7 +308,7 @@ def test_the_installed_command_exit_codes_and_output(folder, command):
     assert invalid.returncode == 1
     assert invalid.stdout.splitlines() == [
         "invalid.yaml:10:13: error: question 'energy': answer 'Fishing' is not one of the choices",
-        "invalid: 1 file, 1 question, 1 error, 0 warnings",
+        "invalid: 1 file, 2 questions, 1 error, 0 warnings",
     ]
     missing = run_process(command, "check", "missing.yaml", cwd=folder)
     assert missing.returncode == 2

@@ -157,7 +157,7 @@ def one_question(line: str) -> str:
 def test_a_bank_of_all_eight_types_loads_with_no_problem(bank):
     path = bank(ALL_TYPES)
     report = report_of(path)
-    assert report.problems == []
+    assert [p for p in report.problems if p.code is None] == []  # item-writing checks aside
     [loaded] = report.banks
     assert (loaded.id, loaded.title, loaded.description) == (
         "sco",
@@ -251,11 +251,14 @@ def test_a_bank_without_id_title_and_questions_gets_three_errors(bank):
     ]
 
 
-@pytest.mark.parametrize("bad_id", ["Quiz", "my_quiz", "-quiz", "quiz bank"])
-def test_a_bank_id_must_be_a_slug(bank, bad_id):
+@pytest.mark.parametrize(
+    ("bad_id", "slug"),
+    [("Quiz", "quiz"), ("my_quiz", "my-quiz"), ("-quiz", "quiz"), ("quiz bank", "quiz-bank")],
+)
+def test_a_bank_id_must_be_a_slug(bank, bad_id, slug):
     text = one_question(VALID_QUESTION).replace("id: quiz", f"id: {bad_id}", 1)
     assert errors(bank(text)) == [
-        f"bank.yaml:1:5: error: bank id '{bad_id}' must be a slug: a-z, 0-9 and '-'"
+        f"bank.yaml:1:5: error: bank id '{bad_id}' must be a slug: a-z, 0-9 and '-' (try '{slug}')"
     ]
 
 
@@ -323,7 +326,8 @@ def test_a_source_must_have_a_path_and_exist(bank):
     problems = errors(bank(text))
     assert problems == [
         "bank.yaml:4:12: error: source 'no-path' has no 'path'",
-        f"bank.yaml:5:9: error: source file {Path('seeds/missing.txt').resolve()} does not exist",
+        f"bank.yaml:5:9: error: source file {Path('seeds/missing.txt').resolve()} does not exist; "
+        f"a source path is relative to the bank file's folder ({Path('.').resolve()})",
     ]
 
 
@@ -614,7 +618,7 @@ COMMON_FAILURES = [
     (
         "{id: q, type: true_false, prompt: P, answer: true, tags: [ok, Not Slug]}",
         "Not Slug",
-        "tag 'Not Slug' must be a slug: a-z, 0-9 and '-'",
+        "tag 'Not Slug' must be a slug: a-z, 0-9 and '-' (try 'not-slug')",
     ),
     (
         "{id: q, type: true_false, prompt: P, answer: true, tags: one-tag}",
@@ -669,7 +673,7 @@ COMMON_FAILURES = [
     (
         "{id: Question_1, type: true_false, prompt: P, answer: true}",
         "Question_1",
-        "question id 'Question_1' must be a slug: a-z, 0-9 and '-'",
+        "question id 'Question_1' must be a slug: a-z, 0-9 and '-' (try 'question-1')",
     ),
     (
         "{id: q, type: truefalse, prompt: P, answer: true}",
@@ -817,7 +821,7 @@ def test_numbers_in_choices_and_answers_mean_their_text(bank):
         "  ",
     )
     report = report_of(bank(text))
-    assert report.problems == []
+    assert [p for p in report.problems if p.code is None] == []  # item-writing checks aside
     mc, ma, sa, mt, order, num = report.banks[0].questions
     assert (mc.choices, mc.answer) == (("2001", "2005"), "2001")
     assert ma.answers == ("1.5", "3")
@@ -832,7 +836,7 @@ def test_a_number_answer_not_among_number_choices(bank):
         "{id: q, type: multiple_choice, prompt: P, choices: [2001, 2005], answer: 2010}"
     )
     assert errors(bank(text)) == [
-        f"bank.yaml:{pos(text, '2010')}: error: question 'q': answer '2010' is not one of the choices"
+        f"bank.yaml:{pos(text, '2010')}: error: question 'q': answer '2010' is not one of the choices (did you mean '2005'?)"
     ]
 
 
@@ -910,9 +914,23 @@ def test_a_control_character_is_located(bank, char, code):
     ("text", "where", "message"),
     [
         ("id: quiz\ntitle: [A quiz\nquestions: []\n", "3:10", "did not find expected ',' or ']'"),
-        ("id: quiz\n\ttitle: A quiz\n", "2:1", "found a tab character that violates indentation"),
-        ("id: quiz\ntitle: 'unclosed\n", "3:1", "found unexpected end of stream"),
-        ("id: quiz\n  title: x\n", "2:8", "mapping values are not allowed in this context"),
+        # Plain words for the common mistakes: tests/test_yaml_errors.py has the rest.
+        (
+            "id: quiz\n\ttitle: A quiz\n",
+            "2:1",
+            "a tab character: YAML indents with spaces only; replace the tab with spaces",
+        ),
+        (
+            "id: quiz\ntitle: 'unclosed\n",
+            "2:8",
+            "this quote (') is never closed; end the text with ' on its line",
+        ),
+        (
+            "id: quiz\n  title: x\n",
+            "2:3",
+            "this line is indented 2 spaces, which fits nothing above it (the line above "
+            "starts at column 1); keys of one mapping start in the same column",
+        ),
         ("id: *nowhere\n", "1:5", "found undefined alias 'nowhere'"),
     ],
 )
@@ -1089,7 +1107,7 @@ def test_small_anchors_aliases_and_merge_keys_work(bank):
         "  ",
     )
     report = report_of(bank(text))
-    assert report.problems == []
+    assert [p for p in report.problems if p.code is None] == []  # item-writing checks aside
     base, merged, listed = report.banks[0].questions
     assert (base.id, base.answers, base.tags) == ("capital", ("Moscow",), ("geography",))
     assert (merged.id, merged.type, merged.prompt) == (

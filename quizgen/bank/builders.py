@@ -13,7 +13,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .common_keys import COMMON_KEYS, Fields, QuestionContext, optional_text, read_common
 from .model import MAX_CLOZE_NUMBER, QUESTION_TYPES, Question, parse_cloze
-from .values import NodeReader
+from .values import NodeReader, did_you_mean
 from .yaml_nodes import NULL, node_kind
 
 TYPE_KEYS: dict[str, tuple[str, ...]] = {
@@ -97,6 +97,15 @@ def choices_of(r: NodeReader, keys: dict[str, Node], f: Fields) -> tuple[str, ..
     return choices
 
 
+def _closest(answer: str, choices: tuple[str, ...]) -> str:
+    """`` (did you mean 'Rain'?)``: a choice equal but for case and spaces first, else the nearest."""
+    folded = " ".join(answer.split()).casefold()
+    same = [c for c in choices if " ".join(c.split()).casefold() == folded]
+    if same:
+        return f" (did you mean '{same[0]}'? an answer is written exactly as its choice)"
+    return did_you_mean(answer, choices)
+
+
 def build_multiple_choice(r: NodeReader, keys: dict[str, Node], node: Node, f: Fields) -> None:
     """One right answer, written exactly as one of the choices."""
     needs_prompt(r, keys, node, f, "multiple_choice")
@@ -107,7 +116,10 @@ def build_multiple_choice(r: NodeReader, keys: dict[str, Node], node: Node, f: F
     if answer is None:
         f.ok = False
     elif choices is not None and answer not in choices:
-        r.error(keys["answer"], f"answer '{answer}' is not one of the choices")
+        r.error(
+            keys["answer"],
+            f"answer '{answer}' is not one of the choices{_closest(answer, choices)}",
+        )
         f.ok = False
     f.values["answer"] = answer
 
@@ -131,7 +143,7 @@ def build_multiple_answer(r: NodeReader, keys: dict[str, Node], node: Node, f: F
         return
     for value, item in zip(answers, items, strict=True):
         if choices is not None and value not in choices:
-            r.error(item, f"answer '{value}' is not one of the choices")
+            r.error(item, f"answer '{value}' is not one of the choices{_closest(value, choices)}")
             f.ok = False
     f.values["answers"] = answers
 

@@ -14,8 +14,9 @@ from pathlib import Path
 from ..errors import Problem, QuizgenError
 from .files import MAX_SOURCE_BYTES, megabytes, regular_file_size
 from .model import Bank
-from .parse import bank_files, parse_bank
+from .parse import BankFile, bank_files, read_bank_file
 from .provenance import closest_passage, normalize, normalized_document, quote_occurs
+from .quality import quality_problems
 from .yaml_nodes import collector_paused
 
 
@@ -26,6 +27,8 @@ class CheckReport:
     files: list[Path]
     banks: list[Bank] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: Questions each file lists, valid or not: the count does not change as errors are fixed.
+    written: list[int] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -37,12 +40,13 @@ class CheckReport:
 
     @property
     def question_count(self) -> int:
-        return sum(len(b.questions) for b in self.banks)
+        return sum(self.written) if self.written else sum(len(b.questions) for b in self.banks)
 
 
-def check_paths(paths: Iterable[Path]) -> CheckReport:
+def check_paths(paths: Iterable[Path], *, ignore: Iterable[str] = ()) -> CheckReport:
     """Load every bank file under ``paths`` and apply every rule; never raises for bad banks.
 
+    ``ignore`` lists check codes (``Q201``) to leave out of the report for this run.
     Raises QuizgenError only when ``paths`` names nothing to read.
     """
     files = bank_files(list(paths))
@@ -50,17 +54,76 @@ def check_paths(paths: Iterable[Path]) -> CheckReport:
     partial: set[Path] = set()  # banks read without the questions that had errors
     with collector_paused():
         for path in files:
-            bank, problems = parse_bank(path)
-            report.problems.extend(problems)
+            read = read_bank_file(path)
+            report.problems.extend(read.problems)
+            report.written.append(read.written)
+            report.problems.extend(_check_quotes(read))
+            bank = read.bank
             if bank is not None:
                 report.banks.append(bank)
-                if any(p.severity == "error" for p in problems):
+                if any(p.severity == "error" for p in read.problems):
                     partial.add(bank.path)
         report.problems.extend(_check_banks(report.banks, partial))
+    skipped = set(ignore)
     # A merged (<<: *anchor) mapping is read once per use; report each problem once.
-    report.problems = list(dict.fromkeys(report.problems))
+    report.problems = [p for p in dict.fromkeys(report.problems) if p.code not in skipped]
     report.problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.column))
     return report
+
+
+def _check_quotes(read: BankFile) -> list[Problem]:
+    """Every quote of a file, of valid questions and of questions with other errors alike."""
+    problems: list[Problem] = []
+    documents: dict[str, str | None] = {}
+    for source in read.sources.values():
+        refused = _unreadable_source(source.path)
+        if refused is not None:  # looked at before opening: a FIFO or a device never is
+            documents[source.id] = None
+            if refused.endswith("does not exist"):
+                folder = Path(source.location.file).parent.resolve()
+                refused += f"; a source path is relative to the bank file's folder ({folder})"
+            problems.append(Problem(source.location, "error", refused))
+            continue
+        try:
+            documents[source.id] = normalized_document(source.path)
+        except FileNotFoundError:
+            documents[source.id] = None
+            problems.append(
+                Problem(source.location, "error", f"source file {source.path} does not exist")
+            )
+        except (OSError, UnicodeDecodeError) as exc:
+            documents[source.id] = None
+            reason = getattr(exc, "strerror", None) or "it is not UTF-8 text"
+            problems.append(
+                Problem(source.location, "error", f"cannot read source {source.path}: {reason}")
+            )
+    cited = [(q.id, ref) for q in read.questions for ref in q.citations]
+    for qid, ref in cited + read.unbuilt_citations:  # each quote is verified where it is written
+        document = documents.get(ref.doc)
+        if document is not None and not quote_occurs(ref.quote, document):
+            title = read.sources[ref.doc].title
+            message = (
+                f"quote not found in source '{ref.doc}' ({title}){_quote_hint(ref.quote, document)}"
+            )
+            problems.append(Problem(ref.location, "error", message, qid))
+    return problems
+
+
+_CURLY = ("“”", "‘’", "„“", "«»", "”“")
+
+
+def _quote_hint(quote: str, document: str) -> str:
+    text = quote.strip()
+    if len(text) > 2 and any(text[0] == a and text[-1] == b for a, b in _CURLY):
+        inner = text[1:-1]
+        found = "; without them it is found" if quote_occurs(inner, document) else ""
+        return (
+            f"; the quote starts and ends with typographic quotes ({text[0]}…{text[-1]}), which "
+            "YAML keeps as part of the text (only straight quotes \" and ' delimit a YAML "
+            f'string): write quote: "{inner}"{found}'
+        )
+    near = closest_passage(quote, document)
+    return f'; the closest passage is "{near}"' if near else ""
 
 
 def _check_banks(banks: list[Bank], partial: set[Path]) -> list[Problem]:
@@ -85,26 +148,6 @@ def _check_banks(banks: list[Bank], partial: set[Path]) -> list[Problem]:
 def _check_bank(bank: Bank, *, complete: bool = True) -> list[Problem]:
     """The rules within one bank; ``complete`` is false when questions with errors were left out."""
     problems: list[Problem] = []
-    documents: dict[str, str | None] = {}
-    for source in bank.sources.values():
-        refused = _unreadable_source(source.path)
-        if refused is not None:  # looked at before opening: a FIFO or a device never is
-            documents[source.id] = None
-            problems.append(Problem(source.location, "error", refused))
-            continue
-        try:
-            documents[source.id] = normalized_document(source.path)
-        except FileNotFoundError:
-            documents[source.id] = None
-            problems.append(
-                Problem(source.location, "error", f"source file {source.path} does not exist")
-            )
-        except (OSError, UnicodeDecodeError) as exc:
-            documents[source.id] = None
-            reason = getattr(exc, "strerror", None) or "it is not UTF-8 text"
-            problems.append(
-                Problem(source.location, "error", f"cannot read source {source.path}: {reason}")
-            )
     used: set[str] = set()
     prompts: dict[str, str] = {}
     for q in bank.questions:
@@ -112,15 +155,7 @@ def _check_bank(bank: Bank, *, complete: bool = True) -> list[Problem]:
             problems.append(
                 Problem(q.location, "warning", "no source: cite the passage it comes from", q.id)
             )
-        for ref in q.citations:  # each quote is verified where it is written
-            used.add(ref.doc)
-            document = documents.get(ref.doc)
-            if document is not None and not quote_occurs(ref.quote, document):
-                near = closest_passage(ref.quote, document)
-                hint = f'; the closest passage is "{near}"' if near else ""
-                title = bank.sources[ref.doc].title
-                message = f"quote not found in source '{ref.doc}' ({title}){hint}"
-                problems.append(Problem(ref.location, "error", message, q.id))
+        used.update(ref.doc for ref in q.citations)
         asked = "text" if q.type == "cloze" else "prompt"  # a cloze's question is its text
         text = getattr(q, asked, None)
         if text:
@@ -135,6 +170,7 @@ def _check_bank(bank: Bank, *, complete: bool = True) -> list[Problem]:
         if complete and source.id not in used:
             message = f"source '{source.id}' is declared but no question cites it"
             problems.append(Problem(source.location, "warning", message))
+    problems.extend(quality_problems(bank, complete=complete))
     return problems
 
 

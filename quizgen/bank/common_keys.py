@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from yaml.nodes import Node, SequenceNode
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from ..errors import Location
 from .files import (
@@ -21,7 +21,8 @@ from .files import (
     megabytes,
     regular_file_size,
 )
-from .model import DIFFICULTIES, QUESTION_TYPES, Source, SourceRef
+from .model import DIFFICULTIES, QUESTION_TYPES, Ignore, Source, SourceRef
+from .quality.codes import CODES, ignorable
 from .values import NodeReader, did_you_mean, resolved
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -38,6 +39,7 @@ COMMON_KEYS = (
     "points",
     "source",
     "image",
+    "ignore",
 )
 
 
@@ -57,6 +59,9 @@ class QuestionContext:
     sources: dict[str, Source]
     folder: Path
     seen: dict[str, Node]  # question id -> its id node, filled as questions are read
+    # (question id, its citations) for every question read, valid or not, so that a
+    # question with another error still has its quotes checked in the same run
+    cited: list[tuple[str | None, tuple[SourceRef, ...]]] = field(default_factory=list)
 
 
 def read_common(
@@ -71,7 +76,10 @@ def read_common(
         qid = r.text(keys["id"], "id")
         if qid is None or not SLUG.match(qid):
             if qid is not None:
-                r.error(keys["id"], f"question id '{qid}' must be a slug: a-z, 0-9 and '-'")
+                r.error(
+                    keys["id"],
+                    f"question id '{qid}' must be a slug: a-z, 0-9 and '-' (try '{slug_for(qid)}')",
+                )
             f.ok = False
         elif qid in ctx.seen:
             first = ctx.seen[qid].start_mark.line + 1
@@ -101,7 +109,10 @@ def read_common(
             for index, tag in enumerate(tags):
                 if not SLUG.match(tag):
                     item = keys["tags"].value[index]
-                    r.error(item, f"tag '{tag}' must be a slug: a-z, 0-9 and '-'")
+                    r.error(
+                        item,
+                        f"tag '{tag}' must be a slug: a-z, 0-9 and '-' (try '{slug_for(tag)}')",
+                    )
                     f.ok = False
             v["tags"] = tags
     if "difficulty" in keys:
@@ -121,8 +132,43 @@ def read_common(
         v["points"] = points
     if "source" in keys:
         v["citations"] = read_citations(r, keys["source"], ctx.sources, f)
+        ctx.cited.append((v.get("id") or r.question, v["citations"]))
     if "image" in keys:
         v["image"] = read_image(r, keys["image"], ctx.folder, f)
+    if "ignore" in keys:
+        v["ignore"] = read_ignore(r, keys["ignore"], f)
+
+
+def slug_for(text: str) -> str:
+    """A slug made of ``text`` (``Water_Cycle`` -> ``water-cycle``), for a suggestion."""
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-") or "my-bank"
+
+
+def read_ignore(r: NodeReader, node: Node, f: Fields) -> tuple[Ignore, ...]:
+    """``ignore: {Q101: "why"}``: checks silenced for this question, each with its reason."""
+    example = 'ignore: {Q201: "why the check does not apply here"}'
+    if not isinstance(node, MappingNode):
+        r.error(node, f"ignore must map each code to its reason, e.g. {example}")
+        f.ok = False
+        return ()
+    out: list[Ignore] = []
+    for code, value in (r.mapping(node, "ignore", None) or {}).items():
+        known = CODES.get(code)
+        if known is None:
+            hint = did_you_mean(code.upper(), ignorable())
+            r.error(value, f"ignore: unknown check code '{code}'{hint}; see docs/checks.md")
+            f.ok = False
+        elif not known.can_ignore:
+            r.error(
+                value, f"ignore: {code} ({known.name}) is an error; fix it, it cannot be ignored"
+            )
+            f.ok = False
+        reason = r.text(value, f"the reason for ignoring {code}", required=True)
+        if reason is None:
+            f.ok = False
+        elif known is not None:
+            out.append(Ignore(code, reason, r.where(value)))
+    return tuple(out)
 
 
 def optional_text(r: NodeReader, keys: dict[str, Node], f: Fields, key: str) -> None:

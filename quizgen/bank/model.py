@@ -45,6 +45,15 @@ class SourceRef:
 
 
 @dataclass(frozen=True)
+class Ignore:
+    """A question's ``ignore:`` entry: a check's code silenced here, and why."""
+
+    code: str
+    reason: str
+    location: Location
+
+
+@dataclass(frozen=True)
 class Question:
     """Fields every question type shares. Use a subclass, never this class."""
 
@@ -60,7 +69,12 @@ class Question:
     points: float = 1
     citations: tuple[SourceRef, ...] = ()
     image: Path | None = None
+    ignore: tuple[Ignore, ...] = ()
     locations: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
+
+    def ignores(self, code: str) -> bool:
+        """Whether the question's ``ignore:`` key silences check ``code``."""
+        return any(i.code == code for i in self.ignore)
 
     @property
     def source(self) -> SourceRef | None:
@@ -280,6 +294,8 @@ class Bank:
     questions: tuple[Question, ...]
     description: str | None = None
     sources: Mapping[str, Source] = field(default_factory=dict)
+    #: Where each top-level key (``"title"``, ``"id"``...) was written.
+    locations: Mapping[str, Location] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def folder(self) -> Path:

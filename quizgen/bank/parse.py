@@ -8,15 +8,16 @@ reported with its file, line and column. The rules across questions and banks
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from yaml.nodes import MappingNode, Node, SequenceNode
 
 from ..errors import Location, Problem, QuizgenError
 from .builders import build_question
-from .common_keys import SLUG, QuestionContext
+from .common_keys import SLUG, QuestionContext, slug_for
 from .files import regular_file_size
-from .model import Bank, Question, Source
+from .model import Bank, Question, Source, SourceRef
 from .values import NodeReader, resolved
 from .yaml_nodes import node_kind, read_yaml
 
@@ -57,22 +58,46 @@ def bank_files(paths: list[Path]) -> list[Path]:
     return list(first.values())
 
 
+@dataclass
+class BankFile:
+    """What reading one bank file found, beyond the bank: for a report of every problem."""
+
+    bank: Bank | None
+    problems: list[Problem]
+    #: How many questions the file lists, valid or not (the summary's count).
+    written: int = 0
+    #: The citations of questions left out for their errors, as (question id, citation).
+    unbuilt_citations: list[tuple[str | None, SourceRef]] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+    #: The questions that were valid, even when the bank itself could not be made.
+    questions: tuple[Question, ...] = ()
+
+
 def parse_bank(path: Path) -> tuple[Bank | None, list[Problem]]:
     """Read one bank file: the bank and every problem found.
 
     The bank is None when its id, title or question list could not be read; when
     there are errors, it holds only the questions that were valid.
     """
+    read = read_bank_file(path)
+    return read.bank, read.problems
+
+
+def read_bank_file(path: Path) -> BankFile:
+    """Read one bank file: the bank, every problem, and what the checks across questions need."""
     path = Path(path)
     root, problems = read_yaml(path)
     if root is None:
-        return None, problems
+        return BankFile(None, problems)
     reader = NodeReader(str(path))
     reader.problems = problems
-    return _bank(reader, path, root), reader.problems
+    out = BankFile(None, problems)
+    out.bank = _bank(reader, path, root, out)
+    out.problems = reader.problems
+    return out
 
 
-def _bank(r: NodeReader, path: Path, root: Node) -> Bank | None:
+def _bank(r: NodeReader, path: Path, root: Node, out: BankFile) -> Bank | None:
     fields = r.mapping(root, "a bank file", BANK_KEYS)
     if fields is None:
         return None
@@ -86,7 +111,10 @@ def _bank(r: NodeReader, path: Path, root: Node) -> Bank | None:
         else None
     )
     sources = _sources(r, path, fields["sources"]) if "sources" in fields else {}
-    questions = _questions(r, fields, root, QuestionContext(sources, path.parent.resolve(), {}))
+    out.sources = sources
+    questions = _questions(
+        r, fields, root, QuestionContext(sources, path.parent.resolve(), {}), out
+    )
     if bank_id is None or title is None or questions is None:
         return None
     return Bank(
@@ -97,6 +125,7 @@ def _bank(r: NodeReader, path: Path, root: Node) -> Bank | None:
         questions=questions,
         description=description,
         sources=sources,
+        locations={key: r.where(node) for key, node in fields.items()},
     )
 
 
@@ -106,7 +135,10 @@ def _bank_id(r: NodeReader, fields: dict[str, Node], root: Node) -> str | None:
         return None
     value = r.text(fields["id"], "bank id")
     if value is not None and not SLUG.match(value):
-        r.error(fields["id"], f"bank id '{value}' must be a slug: a-z, 0-9 and '-'")
+        r.error(
+            fields["id"],
+            f"bank id '{value}' must be a slug: a-z, 0-9 and '-' (try '{slug_for(value)}')",
+        )
         return None
     return value
 
@@ -144,7 +176,7 @@ def _sources(r: NodeReader, path: Path, node: Node) -> dict[str, Source]:
 
 
 def _questions(
-    r: NodeReader, fields: dict[str, Node], root: Node, ctx: QuestionContext
+    r: NodeReader, fields: dict[str, Node], root: Node, ctx: QuestionContext, out: BankFile
 ) -> tuple[Question, ...] | None:
     if "questions" not in fields:
         r.error(root, "the bank has no 'questions'")
@@ -157,11 +189,16 @@ def _questions(
         r.error(node, "questions is empty; a bank needs at least one question")
         return None
     questions: list[Question] = []
+    out.written = len(node.value)
     for child in node.value:
+        before = len(ctx.cited)
         question = build_question(r, child, ctx)
         if question is not None:
             questions.append(question)
+        else:  # its quotes are still checked, so one run reports every problem
+            out.unbuilt_citations += [(q, ref) for q, refs in ctx.cited[before:] for ref in refs]
     r.question = None
+    out.questions = tuple(questions)
     # The questions that built are kept even when others failed, so that the
     # rules across questions (quotes, duplicates) still run on them.
     return tuple(questions)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,63 @@ def did_you_mean(word: str, options: tuple[str, ...] | list[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest option, or an empty string."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+_EXPONENT = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+")
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?")
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d{1,2}")
+_LEADING_ZERO = re.compile(r"[-+]?0\d+(\.\d*)?")
+_WITH_UNIT = re.compile(r"([^\d\s.,+-]{1,3}\s*)?[-+]?\d[\d,]*(\.\d+)?(\s*[^\d\s].*)?")
+
+
+def _plain_number(text: str) -> str:
+    value = float(text)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.12g}"
+
+
+def misread_number(node: ScalarNode) -> str | None:
+    """How YAML misreads a number written as ``node`` (``010``, ``1:30``, ``1e3``...), with the fix."""
+    value = node.value.strip()
+    if node.style is not None:  # quoted: the writer asked for text
+        return None
+    if node.tag == INT and _OCTAL.fullmatch(value) and value.strip("+-0_"):
+        read = int(value.replace("_", ""), 8)
+        return (
+            f"YAML reads {value} as {read}: a leading 0 makes an octal number; "
+            f"write {int(value.replace('_', ''))} without the 0"
+        )
+    if node.tag in (INT, FLOAT) and ":" in value:
+        read = (
+            _SCALARS.construct_yaml_int(node)
+            if node.tag == INT
+            else _SCALARS.construct_yaml_float(node)
+        )
+        return (
+            f"YAML reads {value} as {read}: numbers with ':' are counted in sixties, like a "
+            "time; write the number you mean (in one unit)"
+        )
+    if node.tag not in (INT, FLOAT, BOOL, NULL):
+        if _EXPONENT.fullmatch(value):
+            return (
+                f"YAML reads {value} as text: its exponent form needs a point and a sign "
+                f"(1.0e+3); write {_plain_number(value)}"
+            )
+        if _THOUSANDS.fullmatch(value):
+            return (
+                f"{value} has a comma, which makes it text in YAML; write "
+                f"{value.replace(',', '')} (or {value.replace(',', '_')})"
+            )
+        if _DECIMAL_COMMA.fullmatch(value):
+            return f"{value} has a decimal comma; YAML needs a point: {value.replace(',', '.')}"
+        if _LEADING_ZERO.fullmatch(value):
+            return f"{value} starts with 0, which YAML does not read as a number; write {_plain_number(value)}"
+        if _WITH_UNIT.fullmatch(value):
+            return (
+                f"'{value}' is text: write the number alone (a unit goes in 'unit:', "
+                "a range in 'tolerance:')"
+            )
+    return None
 
 
 def _shown(value: str, limit: int = 20) -> str:
@@ -192,7 +250,11 @@ class NodeReader:
         return None
 
     def number(self, node: Node, what: str) -> float | None:
-        """A finite YAML int or float."""
+        """A finite YAML int or float, not one YAML misreads (``010``, ``1:30``)."""
+        misread = misread_number(node) if isinstance(node, ScalarNode) else None
+        if misread is not None:
+            self.error(node, f"{what} must be a number: {misread}")
+            return None
         if not (isinstance(node, ScalarNode) and node.tag in (INT, FLOAT)):
             self.error(node, f"{what} must be a number, not {node_kind(node)}")
             return None

@@ -31,6 +31,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Location, Problem
+from .yaml_errors import plain_words
 
 try:  # libyaml's C parser is several times faster than the pure-Python one
     from yaml import CSafeLoader as _Parser
@@ -162,6 +163,9 @@ def _compose(text: str, file: str, error: Any) -> Node | None:
         elif "duplicate anchor" in (exc.context or "") and exc.context_mark:
             first = exc.context_mark.line + 1
             problem = f"this anchor name is already used (first at line {first})"
+        elif (plain := plain_words(text, exc)) is not None:
+            line, column, problem = plain
+            where = Location(file, line, column)
         error(where, f"invalid YAML: {problem}")
         return None
     except yaml.YAMLError as exc:
