@@ -47,7 +47,7 @@ class BuildStep:
 
 @dataclass(frozen=True)
 class BuildPlan:
-    """The steps of a build, and the warnings the formats gave (nothing stopped it)."""
+    """The steps of a build, and the warnings of the banks and formats (nothing stopped it)."""
 
     steps: tuple[BuildStep, ...]
     warnings: tuple[Problem, ...] = ()
@@ -64,6 +64,10 @@ class BuildOptions:
     title: str | None = None
     paper: str = "a4"
     browser: str | None = None
+    #: Fail on the banks' warnings too, as ``check --strict`` does.
+    strict: bool = False
+    #: Item-writing check codes (``Q201``) left out of this build's report.
+    ignore: tuple[str, ...] = ()
 
     def for_bank(self, bank_id: str) -> OutputOptions:
         """The output options of one bank's files (the seed defaults to the bank id)."""
@@ -87,10 +91,10 @@ def plan_build(paths: list[Path], options: BuildOptions) -> BuildPlan:
     from .outputs.registry import get_format
 
     formats = [get_format(name) for name in dict.fromkeys(options.formats)]
-    report = check_paths(paths)
-    if report.errors:
-        raise QuizgenError(report.errors)
-    problems: list[Problem] = []
+    report = check_paths(paths, ignore=options.ignore)
+    if report.errors or (options.strict and report.warnings):
+        raise QuizgenError(report.problems if options.strict else report.errors)
+    problems: list[Problem] = list(report.warnings)
     steps: list[BuildStep] = []
     outputs: list[Path] = []
     inputs: list[Path] = []

@@ -14,6 +14,7 @@ from .common import (
     bank_paths_argument,
     browser_option,
     chosen_formats,
+    ignore_option,
     paths_or_default,
     report,
 )
@@ -43,6 +44,8 @@ from .common import (
     help="Write N shuffled versions (A, B, ... Z, AA, ...) of each quiz.",
 )
 @click.option("--seed", help="Seed for the quizzes' shuffles (default: the bank id).")
+@click.option("--strict", is_flag=True, help="Treat the banks' warnings as errors: write nothing.")
+@ignore_option
 @click.option("--title", help="The quizzes' heading (default: each bank's title).")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size.  [default: a4]")
 @click.option(
@@ -59,6 +62,8 @@ def build(
     browser: str | None,
     versions: int | None,
     seed: str | None,
+    strict: bool,
+    ignore: tuple[str, ...],
     title: str | None,
     paper: str | None,
     config: Path | None,
@@ -71,7 +76,9 @@ def build(
     defaults can live in a quizgen.toml beside the banks or in the current
     folder (see docs/exports.md); options given here win. If any bank has an
     error, or any format cannot hold a question, it prints every problem and
-    writes nothing. Progress goes to stderr; the table of files written to stdout.
+    writes nothing. Warnings (the item-writing checks of `quizgen check`
+    included) are printed; --strict makes them stop the build, --ignore CODE
+    skips one. Progress goes to stderr; the table of files written to stdout.
 
     \b
     Example:
@@ -98,6 +105,7 @@ def build(
     names = tuple(settings.get("formats", DEFAULT_FORMATS)) + (("pdf",) if pdf else ())
     settings["formats"] = tuple(chosen_formats(names, "--format"))
     out = settings.get("out_dir", Path("dist"))
+    settings.update(strict=strict, ignore=ignore)
     plan = plan_build(bank_paths, BuildOptions(**settings))
     report(plan.warnings)
     written = []

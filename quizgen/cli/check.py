@@ -21,6 +21,7 @@ from .common import (
     EXIT_OK,
     bank_paths_argument,
     chosen_formats,
+    ignore_option,
     paths_or_default,
     plural,
 )
@@ -29,6 +30,7 @@ from .common import (
 @click.command()
 @bank_paths_argument
 @click.option("--strict", is_flag=True, help="Fail on warnings too (for CI).")
+@ignore_option
 @click.option(
     "--for",
     "for_formats",
@@ -45,13 +47,21 @@ from .common import (
     help="text: one line per problem; json: a list of objects for editors and CI.",
 )
 def check(
-    paths: tuple[Path, ...], strict: bool, for_formats: tuple[str, ...], output_format: str
+    paths: tuple[Path, ...],
+    strict: bool,
+    ignore: tuple[str, ...],
+    for_formats: tuple[str, ...],
+    output_format: str,
 ) -> None:
     """Check banks and report every problem as file:line:col.
 
     With --for FORMAT, also report what that output cannot hold (a matching
     question with too many pairs for Anki, say), before anything is written;
     `quizgen export --list` shows each format's limits.
+
+    The item-writing checks (answer leaks, cues, look-alike text...) report with
+    a code, Q101 and so on (docs/checks.md); --ignore CODE skips one for this
+    run, and `ignore: {CODE: reason}` in a question skips it there.
 
     Exit status: 0 when valid, 1 when any bank has an error (or, with --strict,
     a warning), 2 for a usage error.
@@ -64,7 +74,7 @@ def check(
 
     names = chosen_formats(for_formats, "--for")
     try:
-        report = check_paths(paths_or_default(paths))
+        report = check_paths(paths_or_default(paths), ignore=ignore)
     except QuizgenError as exc:  # nothing to read, e.g. a folder without banks
         if output_format != "json":
             raise
@@ -103,7 +113,7 @@ def format_problems(names: list[str], banks: Sequence[Bank]) -> list[Problem]:
 
 
 def as_json(problems: list[Problem]) -> str:
-    """Problems as a JSON list of objects (file, line, column, severity, message, question)."""
+    """Problems as a JSON list of objects (file, line, column, severity, message, question, code)."""
     rows = [
         {
             "file": p.location.file,
@@ -112,6 +122,7 @@ def as_json(problems: list[Problem]) -> str:
             "severity": p.severity,
             "message": p.message,
             "question": p.question,
+            "code": p.code,
         }
         for p in problems
     ]

@@ -35,6 +35,37 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
+def _ignored_codes(
+    ctx: click.Context, param: click.Parameter, value: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The codes of ``--ignore`` (repeatable, or comma-separated as ruff takes them), checked."""
+    from ..bank.quality.codes import CODES, ignorable
+    from ..bank.values import did_you_mean
+
+    codes: list[str] = []
+    for given in value:
+        for code in filter(None, (c.strip().upper() for c in given.split(","))):
+            if code not in CODES:
+                hint = did_you_mean(code, ignorable())
+                raise click.BadParameter(f"unknown check code '{code}'{hint}; see docs/checks.md")
+            if not CODES[code].can_ignore:
+                raise click.BadParameter(f"{code} ({CODES[code].name}) is an error; fix it instead")
+            codes.append(code)
+    return tuple(dict.fromkeys(codes))
+
+
+def ignore_option(func: F) -> F:
+    """``--ignore CODE``: leave an item-writing check (Q101...) out of this run."""
+    return click.option(
+        "--ignore",
+        "ignore",
+        multiple=True,
+        metavar="CODE",
+        callback=_ignored_codes,
+        help="Skip this item-writing check, e.g. Q201 (repeatable; see docs/checks.md).",
+    )(func)
+
+
 def bank_paths_argument(func: F) -> F:
     """The ``[PATH...]`` argument every command takes: bank files or folders of them."""
     return click.argument(
