@@ -62,7 +62,7 @@ def _plain_number(text: str) -> str:
 def misread_number(node: ScalarNode) -> str | None:
     """How YAML misreads a number written as ``node`` (``010``, ``1:30``, ``1e3``...), with the fix."""
     value = node.value.strip()
-    if node.style is not None:  # quoted: the writer asked for text
+    if node.style:  # quoted or a block scalar: the writer asked for text (plain: None or "")
         return None
     if node.tag == INT and _OCTAL.fullmatch(value) and value.strip("+-0_"):
         read = int(value.replace("_", ""), 8)

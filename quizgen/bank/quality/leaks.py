@@ -119,7 +119,10 @@ def index_answers(questions: tuple[Question, ...]) -> dict[str, list[Answer]]:
                 runs = frozenset(
                     words[i : i + LONG_ANSWER] for i in range(len(words) - LONG_ANSWER + 1)
                 )
-            answer = Answer(q, text, q.where(key), mine, runs, rivals)
+            # A wrong choice's words that this answer has too tell nothing apart.
+            own = set(words)
+            theirs = tuple(r - own for r in rivals if r - own)
+            answer = Answer(q, text, q.where(key), mine, runs, theirs)
             for word in mine:
                 index[word].append(answer)
     return index
