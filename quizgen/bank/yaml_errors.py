@@ -176,25 +176,34 @@ def plain_words(text: str, exc: MarkedYAMLError) -> tuple[int, int, str] | None:
 
 
 def _indentation(lines: list[str], row: int) -> tuple[int, int, str]:
-    """A line indented so that it belongs to nothing above it."""
+    """A line indented so that it belongs to nothing above it (or a list item without its dash)."""
     line = lines[row]
     column = _indent(line)
-    above = next(
-        (x for x in reversed(lines[:row]) if x.strip() and not x.lstrip().startswith("#")), ""
-    )
+    owner = next((x for x in reversed(lines[:row]) if _meaningful(x) and _indent(x) <= column), "")
+    if _indent(owner) == column and owner.lstrip().startswith("- ") and line.lstrip()[:1] != "-":
+        return (
+            row + 1,
+            column + 1,
+            "this line is in a list but does not start with '- '; add the dash to start a new "
+            f"item, or indent it to column {column + 3} to continue the item above",
+        )
+    above = _line_above(lines, row)
     keys_above = _indent(above)
     if above.lstrip().startswith("- "):
         keys_above += len(above.lstrip()) - len(above.lstrip()[2:].lstrip())
+    spaces = f"{column} space{'' if column == 1 else 's'}"
     return (
         row + 1,
         column + 1,
-        f"this line is indented {column} space{'' if column == 1 else 's'}, which fits nothing above it (the line above "
+        f"this line is indented {spaces}, which fits nothing above it (the line above "
         f"starts at column {keys_above + 1}); keys of one mapping start in the same column",
     )
 
 
+def _meaningful(line: str) -> bool:
+    return bool(line.strip()) and not line.lstrip().startswith("#")
+
+
 def _line_above(lines: list[str], row: int) -> str:
     """The nearest line above ``row`` that is neither blank nor a comment."""
-    return next(
-        (x for x in reversed(lines[:row]) if x.strip() and not x.lstrip().startswith("#")), ""
-    )
+    return next((x for x in reversed(lines[:row]) if _meaningful(x)), "")
