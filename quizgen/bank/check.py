@@ -109,7 +109,7 @@ def _check_quotes(read: BankFile) -> list[Problem]:
     return problems
 
 
-_CURLY = ("“”", "‘’", "„“", "«»", "”“")
+_CURLY: tuple[tuple[str, str], ...] = (("“", "”"), ("‘", "’"), ("„", "“"), ("«", "»"), ("”", "”"))
 
 
 def _quote_hint(quote: str, document: str) -> str:

@@ -65,9 +65,9 @@ def misread_number(node: ScalarNode) -> str | None:
     if node.style:  # quoted or a block scalar: the writer asked for text (plain: None or "")
         return None
     if node.tag == INT and _OCTAL.fullmatch(value) and value.strip("+-0_"):
-        read = int(value.replace("_", ""), 8)
+        octal = int(value.replace("_", ""), 8)
         return (
-            f"YAML reads {value} as {read}: a leading 0 makes an octal number; "
+            f"YAML reads {value} as {octal}: a leading 0 makes an octal number; "
             f"write {int(value.replace('_', ''))} without the 0"
         )
     if node.tag in (INT, FLOAT) and ":" in value:

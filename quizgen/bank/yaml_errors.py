@@ -98,10 +98,9 @@ def plain_words(text: str, exc: MarkedYAMLError) -> tuple[int, int, str] | None:
             where[1] + 1,
             "a tab character: YAML indents with spaces only; replace the tab with spaces",
         )
-    opened = "quoted scalar" in context and exc.context_mark
-    if opened:
-        m = exc.context_mark
-        quote = text.splitlines()[m.line][m.column] if m.line < len(lines) else '"'
+    m = exc.context_mark
+    if "quoted scalar" in context and m is not None:
+        quote = lines[m.line][m.column] if m.line < len(lines) else '"'
         return (
             m.line + 1,
             m.column + 1,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 
 from ...text import to_plain
 from ..model import MultipleAnswer, MultipleChoice, Question, TrueFalse
@@ -24,7 +25,7 @@ _ABOVE = re.compile(
 )
 
 
-def _ids(questions: list[Question], limit: int = 8) -> str:
+def _ids(questions: Sequence[Question], limit: int = 8) -> str:
     names = ", ".join(q.id for q in questions[:limit])
     more = len(questions) - limit
     return names + (f" and {more} more" if more > 0 else "")
