@@ -169,6 +169,7 @@ def test_json_format_lists_every_problem(folder):
             "severity": "error",
             "message": "answer 'Fishing' is not one of the choices",
             "question": "energy",
+            "code": None,
         },
         {
             "file": "bank.yaml",
@@ -177,6 +178,7 @@ def test_json_format_lists_every_problem(folder):
             "severity": "error",
             "message": "points must be a positive number",
             "question": "energy",
+            "code": None,
         },
     ]
 
@@ -193,6 +195,7 @@ def test_json_format_of_a_file_level_problem_has_no_question(folder):
             "severity": "error",
             "message": "a bank file must be a mapping, not a list",
             "question": None,
+            "code": None,
         }
     ]
 
@@ -326,6 +329,7 @@ def test_the_installed_command_exit_codes_and_output(folder, command):
         "severity": "error",
         "message": "answer 'Fishing' is not one of the choices",
         "question": "energy",
+        "code": None,
     }
 
 
@@ -512,6 +516,7 @@ def test_json_format_when_there_is_nothing_to_read_is_still_a_list(folder):
             "severity": "error",
             "message": "no *.yaml or *.yml bank files in folder empty",
             "question": None,
+            "code": None,
         }
     ]
     text = run_check("empty")
