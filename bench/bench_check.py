@@ -40,7 +40,8 @@ def main() -> None:
     text = path.read_text(encoding="utf-8")
 
     report = check_paths([path])
-    assert not report.problems, report.problems[:3]
+    # A generated bank repeats its questions: the item-writing checks warn, as they should.
+    assert not report.errors, report.errors[:3]
     assert report.question_count == count
 
     def plain_load() -> None:

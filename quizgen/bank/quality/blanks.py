@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 
-from ...text import to_plain
 from ..model import Cloze, ShortAnswer
 from . import Findings, shown
-from .words import STOP_WORDS, number_word_value, tokens
+from .words import STOP_WORDS, number_word_value, plain, tokens
 
 _NUMBER = re.compile(r"\{\{c([0-9]+)::")
 
@@ -42,7 +41,7 @@ def _cloze_numbers(found: Findings, q: Cloze) -> None:
 def _stop_word_blanks(found: Findings, q: Cloze) -> None:
     """Q601: a blank whose answer is only little words ("the", "of", "and")."""
     for d in q.deletions:
-        words = tokens(to_plain(d.answer))
+        words = tokens(plain(d.answer))
         if words and all(w in STOP_WORDS for w in words):
             message = (
                 f"blank c{d.number} hides '{shown(d.answer, 30)}', a word that tests English, "
@@ -55,7 +54,7 @@ def _number_words(found: Findings, q: ShortAnswer) -> None:
     """Q602: an answer that is a number in words, without the digits accepted too."""
     accepted = {a.strip().casefold() for a in q.answers}
     for answer in q.answers:
-        value = number_word_value(to_plain(answer))
+        value = number_word_value(plain(answer))
         if value is None or str(value) in accepted or f"{value:,}" in accepted:
             continue
         message = (

@@ -11,10 +11,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from ...text import to_plain
 from ..model import MultipleAnswer, MultipleChoice, Question, TrueFalse
 from . import Findings
-from .words import tokens
+from .words import plain, tokens
 
 LONGEST_SHARE = 1 / 3
 TRUE_SHARE = (0.35, 0.65)
@@ -49,8 +48,8 @@ def _longest(found: Findings) -> None:
     for q in found.bank.questions:
         if not isinstance(q, MultipleChoice) or len(q.choices) < 3:
             continue
-        size = len(to_plain(q.answer).strip())
-        is_longest = all(len(to_plain(c).strip()) < size for c in q.choices if c != q.answer)
+        size = len(plain(q.answer).strip())
+        is_longest = all(len(plain(c).strip()) < size for c in q.choices if c != q.answer)
         if is_longest and found.silenced(q, "Q201"):
             continue
         counted.append(q)
@@ -111,7 +110,7 @@ def _true_share(found: Findings) -> None:
 def _above(found: Findings, q: MultipleChoice | MultipleAnswer) -> None:
     """Q204: "all of the above", "none of the above" and their kin."""
     for i, choice in enumerate(q.choices):
-        match = _ABOVE.search(to_plain(choice))
+        match = _ABOVE.search(plain(choice))
         if match:
             message = (
                 f"choice '{match.group(0)}': it depends on the other choices' order and rewards "
@@ -122,7 +121,7 @@ def _above(found: Findings, q: MultipleChoice | MultipleAnswer) -> None:
 
 def _contains(found: Findings, q: MultipleChoice | MultipleAnswer) -> None:
     """Q205: one choice's words contain another choice whole."""
-    words = [tuple(tokens(to_plain(c))) for c in q.choices]
+    words = [tuple(tokens(plain(c))) for c in q.choices]
     for i, outer in enumerate(words):
         for j, inner in enumerate(words):
             if i == j or not inner or len(inner) >= len(outer):

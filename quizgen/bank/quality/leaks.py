@@ -13,8 +13,8 @@ every word of a wrong choice too, so "Putin and Khan" in a title does not answer
 "Putin or Khan?".
 Answers are indexed by their words; each printed text looks up only its own words, so
 the work grows with the text, not with the number of question pairs. A word printed in
-more than a quarter of the bank's questions (and at least five) is the bank's subject,
-not a giveaway.
+more than a quarter of the bank's questions (at least five, at most fifty) is the bank's
+subject, not a giveaway; at most five places are reported per answer.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ...errors import Location
-from ...text import format_number, to_plain
+from ...text import format_number
 from ..model import (
     Cloze,
     Matching,
@@ -38,6 +38,8 @@ from ..model import (
 from . import Findings, at, shown
 from .words import content_words
 
+MAX_SPREAD = 50  # a word printed in more questions than this is vocabulary, whatever the bank
+MAX_PLACES = 5  # places reported per answer: the first five make the point
 LONG_ANSWER = 3  # words; an answer with more distinguishing words leaks by a run of this many
 
 
@@ -68,7 +70,7 @@ class Printed:
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(content_words(to_plain(text)))
+    return tuple(content_words(text))
 
 
 def answers_of(q: Question) -> list[tuple[str, str]]:
@@ -198,17 +200,22 @@ def _leaks(found: Findings, index: dict[str, list[Answer]], count: int) -> None:
             for word in piece.words:
                 if word in index:
                     spread[word].add(id(piece.question))
-    common = max(5, count // 4)
+    common = max(5, min(count // 4, MAX_SPREAD))
     reported: set[tuple[int, int]] = set()  # (answer's question, printing question or piece)
+    places: dict[int, int] = defaultdict(int)  # answer's question -> places reported
     for number, piece in enumerate(printed):
         words = set(piece.words)
-        candidates = {id(a): a for w in words for a in index.get(w, ())}
+        # Only a word the bank prints rarely can give an answer away: the bank's subject,
+        # printed everywhere, cannot (this also bounds the work on a repetitive bank).
+        # Headings are few: every answer word counts there.
+        rare = [
+            w for w in words if w in index and (piece.question is None or len(spread[w]) <= common)
+        ]
+        candidates = {id(a): a for w in rare for a in index[w]}
         for answer in candidates.values():
             a = answer.question
-            if a is piece.question:
+            if a is piece.question or places[id(a)] >= MAX_PLACES:
                 continue
-            if piece.question is not None and all(len(spread[w]) > common for w in answer.words):
-                continue  # the bank's subject, printed everywhere
             phrase = leaks_into(answer, piece, words)
             if phrase is None:
                 continue
@@ -216,6 +223,7 @@ def _leaks(found: Findings, index: dict[str, list[Answer]], count: int) -> None:
             if pair in reported:
                 continue
             reported.add(pair)
+            places[id(a)] += 1
             if piece.question is None:
                 message = (
                     f"{piece.key} contains '{phrase}', which answers question '{a.id}' "
@@ -236,11 +244,11 @@ def _stem_echo(found: Findings) -> None:
     for q in found.bank.questions:
         if not isinstance(q, MultipleChoice) or not q.prompt:
             continue
-        stem = set(content_words(to_plain(q.prompt)))
-        others = {w for c in q.choices if c != q.answer for w in content_words(to_plain(c))}
+        stem = set(content_words(q.prompt))
+        others = {w for c in q.choices if c != q.answer for w in content_words(c)}
         echoed = [
             w
-            for w in dict.fromkeys(content_words(to_plain(q.answer)))
+            for w in dict.fromkeys(content_words(q.answer))
             if w in stem and w not in others and len(w) > 3
         ]
         if echoed:

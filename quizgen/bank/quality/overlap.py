@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from ...text import to_plain
 from ..files import MAX_SOURCE_BYTES, regular_file_size
 from ..model import Cloze, Question
 from ..provenance import normalize, normalized_document
 from . import Findings, at, shown
-from .words import content_words
+from .words import content_words, plain
 
 OVER_MINED = 3
 NEAR_DUPLICATE = 0.8
@@ -27,10 +26,11 @@ def _over_mined(found: Findings) -> None:
     """Q301: at some point of a document, three or more questions' quotes overlap."""
     bank = found.bank
     spans: dict[str, list[tuple[int, int, Question, int]]] = defaultdict(list)
+    readable = {doc: _readable(source.path) for doc, source in bank.sources.items()}
     for order, q in enumerate(bank.questions):
         for ref in q.citations:
             source = bank.sources.get(ref.doc)
-            if source is None or not _readable(source.path):
+            if source is None or not readable[ref.doc]:
                 continue
             try:
                 document = normalized_document(source.path)
@@ -47,7 +47,9 @@ def _over_mined(found: Findings) -> None:
             if len(kept) < OVER_MINED:
                 continue
             last = kept[-1]
-            others = ", ".join(q.id for q in kept[:-1])
+            named = kept[:-1]
+            others = ", ".join(q.id for q in named[:8])
+            others += f" and {len(named) - 8} more" if len(named) > 8 else ""
             message = (
                 f"{len(kept)} questions cite the same passage of '{doc}' "
                 f'("{shown(document[start:end], 50)}"): {others} and this one; '
@@ -68,35 +70,47 @@ def _crowded_spots(
 ) -> list[tuple[list[Question], tuple[int, int]]]:
     """Where three or more distinct questions' spans overlap: the questions and the overlap.
 
-    A sweep over the span ends, in order: each point where the number of distinct
-    questions covering it reaches its peak within a run of overlapping spans.
+    A sweep over the span ends in order, counting the distinct questions covering each
+    point; for each run of overlapping spans, the point where that count peaks. Linear
+    after the sort, however many questions pile on one passage.
     """
     events = sorted(
         [(s, 1, i) for i, (s, _, _, _) in enumerate(items)]
         + [(e, -1, i) for i, (_, e, _, _) in enumerate(items)]
     )  # an end (-1) sorts before a start (1) at the same offset: touching spans do not overlap
-    active: dict[int, int] = {}
-    best: tuple[list[Question], tuple[int, int]] | None = None
+    covering: dict[int, int] = {}  # id(question) -> how many of its spans cover this point
+    open_spans = 0
+    cluster: list[int] = []  # the spans of the current run of overlapping spans
+    best, best_at = 0, 0
     out: list[tuple[list[Question], tuple[int, int]]] = []
     for offset, kind, i in events:
+        key = id(items[i][2])
         if kind == 1:
-            active[i] = offset
-            questions = {id(items[k][2]): items[k] for k in active}
-            if len(questions) >= OVER_MINED and (best is None or len(questions) > len(best[0])):
-                ordered = sorted(questions.values(), key=lambda item: item[3])
-                end = min(items[k][1] for k in active)
-                best = ([item[2] for item in ordered], (offset, end))
-        else:
-            del active[i]
-            if not active and best is not None:
-                out.append(best)
-                best = None
+            covering[key] = covering.get(key, 0) + 1
+            open_spans += 1
+            cluster.append(i)
+            if len(covering) > best:
+                best, best_at = len(covering), offset
+            continue
+        covering[key] -= 1
+        if not covering[key]:
+            del covering[key]
+        open_spans -= 1
+        if open_spans == 0:
+            if best >= OVER_MINED:
+                at_peak = [items[k] for k in cluster if items[k][0] <= best_at < items[k][1]]
+                first: dict[int, tuple[int, int, Question, int]] = {}
+                for item in sorted(at_peak, key=lambda item: item[3]):
+                    first.setdefault(id(item[2]), item)
+                end = min(item[1] for item in at_peak)
+                out.append(([item[2] for item in first.values()], (best_at, end)))
+            cluster, best = [], 0
     return out
 
 
 def _prompt(q: Question) -> str:
     text = q.render(" … ") if isinstance(q, Cloze) else q.prompt or ""
-    return to_plain(text)
+    return plain(text)
 
 
 def _near_duplicates(found: Findings) -> None:

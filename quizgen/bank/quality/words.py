@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+
+from ...text import to_plain
 
 # Zero-width, joiners, bidi embeddings/overrides/isolates and marks, BOM, soft hyphen and
 # the other format characters a student cannot see or type.
@@ -64,40 +67,51 @@ _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1
 NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | {w: 20 + 10 * i for i, w in enumerate(_TENS)}
 
 # Words: letters and digits, with inner apostrophes, dots or commas between digits (1,000 3.5).
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['’][^\W_]+)*")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:'[^\W_]+)*")
+
+
+def plain(text: str) -> str:
+    """Bank text without its Markdown markers (a fast path for text that has none)."""
+    return to_plain(text) if "*" in text or "`" in text else text
 
 
 def invisible_in(text: str) -> list[str]:
     """The names of the invisible characters in ``text``, each once, in order."""
+    if text.isascii():
+        return []
     return list(dict.fromkeys(INVISIBLE[c] for c in _INVISIBLE_RE.findall(text)))
 
 
 def without_invisible(text: str) -> str:
     """``text`` with every invisible character removed."""
-    return _INVISIBLE_RE.sub("", text)
+    return text if text.isascii() else _INVISIBLE_RE.sub("", text)
 
 
 def look_alike_key(text: str, *, fold_case: bool = True) -> str:
     """What a reader sees: NFC, invisible characters gone, spaces collapsed, case folded."""
-    key = _SPACE.sub(" ", without_invisible(unicodedata.normalize("NFC", text))).strip()
+    if not text.isascii():
+        text = without_invisible(unicodedata.normalize("NFC", text))
+    key = _SPACE.sub(" ", text).strip()
     return key.casefold() if fold_case else key
 
 
 def tokens(text: str) -> list[str]:
     """The words of ``text``, case-folded, typographic apostrophes made straight, 1,000 -> 1000."""
-    text = without_invisible(unicodedata.normalize("NFKC", text))
-    out = []
-    for match in _TOKEN.finditer(text):
-        word = match.group().casefold().replace("’", "'")
-        if word[0].isdigit():
-            word = word.replace(",", "")
-        out.append(word)
-    return out
+    if not text.isascii():
+        text = without_invisible(unicodedata.normalize("NFKC", text)).replace("’", "'")
+    words = _TOKEN.findall(text.casefold())
+    if "," in text:
+        words = [w.replace(",", "") if w[0].isdigit() else w for w in words]
+    return words
 
 
-def content_words(text: str) -> list[str]:
-    """The words of ``text`` that are not stop words."""
-    return [w for w in tokens(text) if w not in STOP_WORDS]
+@functools.lru_cache(maxsize=65536)
+def content_words(text: str) -> tuple[str, ...]:
+    """The words of a bank text (Markdown markers dropped) that are not stop words.
+
+    Cached: the checks read each prompt and choice several times.
+    """
+    return tuple(w for w in tokens(plain(text)) if w not in STOP_WORDS)
 
 
 def number_word_value(text: str) -> int | None:
