@@ -8,9 +8,9 @@ An answer's *distinguishing words* are its content words (stop words dropped) th
 own question does not already show: not in its prompt (that is the question's context)
 and, for a choice question, not in any wrong choice (a word every choice has tells
 nothing). A printed text gives an answer away when it holds all of them (for a long
-answer, a run of three of its words) and favours it: it holds no distinguishing word of
-every word of a wrong choice too, so "Putin and Khan" in a title does not answer
-"Putin or Khan?".
+answer, a run of three of its words) and favours it: it does not name a wrong choice as
+much (half that choice's own words), so "Putin and Khan" in a title does not answer
+"Putin or Imran Khan?".
 Answers are indexed by their words; each printed text looks up only its own words, so
 the work grows with the text, not with the number of question pairs. A word printed in
 more than a quarter of the bank's questions (at least five, at most fifty) is the bank's
@@ -136,7 +136,8 @@ def _word_counts(word: str) -> bool:
 
 def leaks_into(answer: Answer, piece: Printed, words: set[str]) -> str | None:
     """The words of ``answer`` that ``piece`` gives away, or None."""
-    if any(rival <= words for rival in answer.rivals):  # a wrong choice is given as much
+    # A text naming a wrong choice as much (half its words or more) favours neither.
+    if any(2 * len(rival & words) >= len(rival) for rival in answer.rivals):
         return None
     if not answer.runs:
         return (
