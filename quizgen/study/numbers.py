@@ -14,7 +14,16 @@ from .verdict import Verdict
 MINUS_SIGNS = "-\u2212\u2012\u2013\u2014\ufe63\uff0d"
 GROUP_SEPARATORS = ",'\u2019_ \u00a0\u202f\u2009"
 #: Words a student may write before a number to say it is approximate ("about 2").
-APPROXIMATE_WORDS = ("about", "approximately", "approx.", "approx", "around", "roughly", "circa", "ca.")
+APPROXIMATE_WORDS = (
+    "about",
+    "approximately",
+    "approx.",
+    "approx",
+    "around",
+    "roughly",
+    "circa",
+    "ca.",
+)
 _APPROXIMATE = re.compile(
     r"^\s*(?:" + "|".join(re.escape(w) for w in APPROXIMATE_WORDS) + r")(?:\s+|(?<=\.))",
     re.IGNORECASE,
