@@ -613,6 +613,14 @@ def test_cli_writes_package_and_prints_path_and_counts(bank_path, tmp_path):
     col.close()
 
 
+@pytest.mark.parametrize(("typed", "written"), [("out", "out.apkg"), ("out.APKG", "out.APKG")])
+def test_cli_adds_the_apkg_suffix_when_missing(bank_path, tmp_path, typed, written):
+    result = run_cli("anki", str(bank_path), "-o", typed, "--topic", "The SCO", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == written
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("out")) == [written]
+
+
 def test_cli_errors_exit_1_with_message(bank_path, tmp_path):
     result = run_cli("anki", str(bank_path), "--tag", "nope", "-o", "x.apkg", cwd=tmp_path)
     assert result.returncode == 1
