@@ -150,7 +150,9 @@ def test_no_shuffle_choices_keeps_choices_while_questions_move(
 def test_no_shuffle_questions_keeps_bank_order_and_still_shuffles_choices(
     bank: Path, tmp_path: Path, browser
 ) -> None:
-    assert run_html(bank, "-o", tmp_path / "q.html", "--seed", "5", "--no-shuffle-questions")[0] == 0
+    assert (
+        run_html(bank, "-o", tmp_path / "q.html", "--seed", "5", "--no-shuffle-questions")[0] == 0
+    )
     page, _ = open_page(browser, tmp_path / "q.html")
     expected = [f"ord/t{t}q{i}" for t in range(3) for i in range(6)]
     assert keys_of(page)[:18] == expected
@@ -282,9 +284,7 @@ def test_combined_pdf_starts_every_part_on_the_front_of_a_sheet(
     assert out.split() == [str(tmp_path / "class.html"), str(tmp_path / "class.pdf")]
     assert sorted(p.name for p in tmp_path.glob("class*")) == ["class.html", "class.pdf"]
     pages = pdf_pages(pdftotext, tmp_path / "class.pdf")
-    labels = ["Version A", "Version B", "Version C"] + [
-        f"Answer key · Version {x}" for x in "ABC"
-    ]
+    labels = ["Version A", "Version B", "Version C"] + [f"Answer key · Version {x}" for x in "ABC"]
     starts = []
     for label in labels:
         first = next(n for n, p in enumerate(pages) if label in p.splitlines()[0])
@@ -345,12 +345,12 @@ def test_output_name_keeps_the_stem_the_user_typed(
     assert code == 0
     names = ["quiz.html", "quiz-key.html", "quiz.pdf", "quiz-key.pdf"]
     assert [Path(line).name for line in out.split()] == names
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("quiz")) == sorted(
-        names
-    )
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("quiz")) == sorted(names)
 
 
-def test_pdf_format_names_files_from_the_stem(bank: Path, tmp_path: Path, chromium_path: str) -> None:
+def test_pdf_format_names_files_from_the_stem(
+    bank: Path, tmp_path: Path, chromium_path: str
+) -> None:
     result = CliRunner().invoke(
         cli,
         ["export", "pdf", str(bank), "-o", str(tmp_path / "set.pdf"), "--seed", "1",
