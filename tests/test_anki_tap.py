@@ -17,6 +17,8 @@ from anki_helpers import ALL_TYPES_BANK, card_page, import_package, open_collect
 from quizgen.bank.load import load_banks
 from quizgen.outputs.anki import write_apkg
 
+pytestmark = pytest.mark.anki  # the real Anki backend (conftest adds slow)
+
 T0 = 1_700_000_000.0
 
 

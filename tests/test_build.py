@@ -234,6 +234,7 @@ def test_a_fresh_install_builds_everything(
         assert f"{bank.id}.apkg" in done.stdout
 
 
+@pytest.mark.slow  # two builds with the Anki package
 def test_build_removes_what_the_previous_build_wrote_and_nothing_else(
     write_bank, tmp_path: Path
 ) -> None:
@@ -253,6 +254,7 @@ def test_build_removes_what_the_previous_build_wrote_and_nothing_else(
     assert "mine.txt" not in second.stderr
 
 
+@pytest.mark.slow  # every output of two banks
 def test_build_next_hints_name_every_bank(write_bank, tmp_path: Path) -> None:
     cited = VALID.replace("seeds/", "../seeds/")
     write_bank(cited, "a/one.yaml")
