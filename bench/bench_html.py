@@ -35,12 +35,13 @@ from generate_bank import REPO, write_bank
 
 from quizgen.bank.load import load_banks
 from quizgen.bank.select import select
-from quizgen.outputs.html import render_quizzes, write_quizzes
+from quizgen.outputs.html import QuizOptions, render_quizzes, write_quizzes
 
 ROUNDS = 5
 CLASS_SIZE = 30
 QUESTIONS = 50
 SEED = "bench"
+CLASS_OPTIONS = QuizOptions(versions=CLASS_SIZE, seed=SEED)
 
 FLOOR_TEMPLATE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{{ title }}</title></head>
 <body><h1>{{ title }}</h1><ol>{% for q in questions %}<li>{{ q.prompt or q.text }}
@@ -60,7 +61,7 @@ def best_of(func: Callable[[], object], rounds: int = ROUNDS) -> float:
 
 def class_set(banks, questions, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
     """30 versions of the quiz and their keys, written as `quizgen html --versions` does."""
-    quizzes = write_quizzes(banks, questions, out / "quiz.html", versions=CLASS_SIZE, seed=SEED)
+    quizzes = write_quizzes(banks, questions, out / "quiz.html", CLASS_OPTIONS)
     return [path for quiz in quizzes for path in (quiz.quiz, quiz.key)]
 
 
@@ -94,7 +95,7 @@ def main() -> None:
             lambda: yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
         )
         parse = best_of(lambda: load_banks([path]))
-        render = best_of(lambda: render_quizzes(banks, questions, versions=CLASS_SIZE, seed=SEED))
+        render = best_of(lambda: render_quizzes(banks, questions, CLASS_OPTIONS))
         write = best_of(lambda: class_set(banks, questions, out))
         floor = best_of(lambda: jinja_floor(questions))
         floor_kb = sum(len(p.encode()) for p in jinja_floor(questions)) / (2 * CLASS_SIZE) / 1e3

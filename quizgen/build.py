@@ -34,6 +34,7 @@ __all__ = [
     "find_config",
     "load_config",
     "plan_build",
+    "tidy_previous_build",
 ]
 
 
@@ -127,6 +128,69 @@ def _step(
         return fmt.write(selection, path, options)
 
     return run
+
+
+# --------------------------------------------------------------------------- the manifest
+
+#: The file in the output folder that lists what the last build wrote (and their hashes).
+MANIFEST_NAME = ".quizgen-build.json"
+
+
+def _digest(path: Path) -> str | None:
+    import hashlib
+
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _previous(manifest: Path) -> dict[str, str]:
+    import json
+
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        files = data["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    if not isinstance(files, dict):
+        return {}
+    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def tidy_previous_build(out_dir: Path, written: Sequence[WrittenFile]) -> list[Path]:
+    """Remove what the previous build wrote and this one did not; record what this one wrote.
+
+    Only a file the manifest names, directly in ``out_dir``, that still has the content
+    quizgen wrote, is removed: a file quizgen did not write, or one changed since, stays.
+    Returns the files removed.
+    """
+    import json
+
+    from .fileio import write_text_atomic
+
+    out_dir = Path(out_dir)
+    manifest = out_dir / MANIFEST_NAME
+    now: dict[str, str] = {}
+    for f in written:
+        path = Path(f.path)
+        if path.parent.resolve() == out_dir.resolve():
+            digest = _digest(path)
+            if digest is not None:
+                now[path.name] = digest
+    removed = []
+    for name, digest in _previous(manifest).items():
+        if name in now or "/" in name or "\\" in name or name in ("", ".", "..", MANIFEST_NAME):
+            continue
+        old = out_dir / name
+        if _digest(old) == digest:
+            old.unlink()
+            removed.append(old)
+    text = json.dumps({"written_by": "quizgen build", "files": now}, indent=1, sort_keys=True)
+    write_text_atomic(manifest, text + "\n")
+    return removed
 
 
 # --------------------------------------------------------------------------- quizgen.toml

@@ -38,11 +38,13 @@ __all__ = [
     "TYPES",
     "ClozePiece",
     "NumberText",
+    "PartCredit",
     "TypeInfo",
     "accepted_answers",
     "answer_text",
     "choice_order",
     "cloze_pieces",
+    "default_title",
     "derangement",
     "hashed_order",
     "letter",
@@ -50,6 +52,7 @@ __all__ = [
     "not_in_answer_order",
     "number_text",
     "numeric_range",
+    "part_credit",
     "right_choices",
     "right_indices",
     "shuffled",
@@ -222,6 +225,48 @@ def answer_text(question: Question) -> str:
     return "; ".join(accepted_answers(question))
 
 
+# --------------------------------------------------------------------------- points
+
+
+@dataclass(frozen=True)
+class PartCredit:
+    """A question's points shared among its parts: ``count`` parts of ``each`` points."""
+
+    count: int
+    each: float
+    #: What a part is, singular: ``pair``, ``blank``, ``item``, ``choice``.
+    part: str
+
+    @property
+    def text(self) -> str:
+        """``0.5 per pair``."""
+        return f"{format_number(self.each)} per {self.part}"
+
+
+def _parts(question: Question) -> tuple[int, str]:
+    if isinstance(question, Matching):
+        return len(question.pairs), "pair"
+    if isinstance(question, Cloze):
+        return len(question.deletions), "blank"
+    if isinstance(question, Ordering):
+        return len(question.items), "item"
+    if isinstance(question, MultipleAnswer):
+        return len(question.choices), "choice"
+    return 0, ""
+
+
+def part_credit(question: Question) -> PartCredit | None:
+    """The part credit a question asks for (``partial: true``), else None.
+
+    Matching: per pair; cloze: per blank; ordering: per item in its right place; multiple
+    answer: per choice rightly ticked or rightly left empty.
+    """
+    count, part = _parts(question)
+    if not question.partial or count < 2:
+        return None
+    return PartCredit(count, round(question.points / count, 4), part)
+
+
 # --------------------------------------------------------------------------- numbers
 
 
@@ -259,11 +304,12 @@ def numeric_range(question: Numeric) -> tuple[float, float]:
 
 def number_text(question: Numeric) -> NumberText:
     """The printed pieces of a numeric question's answer (range only with a tolerance)."""
+    answer = question.answer_text or format_number(question.answer)
     if not question.tolerance:
-        return NumberText(format_number(question.answer), question.unit)
+        return NumberText(answer, question.unit)
     low, high = numeric_range(question)
     return NumberText(
-        format_number(question.answer),
+        answer,
         question.unit,
         format_number(question.tolerance),
         format_number(low),
@@ -380,6 +426,22 @@ def cloze_pieces(question: Cloze) -> tuple[ClozePiece, ...]:
     if last < len(question.text):
         pieces.append(ClozePiece(text=question.text[last:]))
     return tuple(pieces)
+
+
+def default_title(titles: Sequence[str]) -> str:
+    """The one default heading of anything made from several banks, from their titles.
+
+    One bank: its title. Two: ``A and B``. More: ``A, B and C`` up to three, then
+    ``A, B and 3 more``. Repeated titles count once; no title at all gives ``Quiz``.
+    """
+    unique = list(dict.fromkeys(t.strip() for t in titles if t and t.strip()))
+    if not unique:
+        return "Quiz"
+    if len(unique) == 1:
+        return unique[0]
+    if len(unique) <= 3:
+        return ", ".join(unique[:-1]) + " and " + unique[-1]
+    return f"{unique[0]}, {unique[1]} and {len(unique) - 2} more"
 
 
 def source_title(bank: Bank | None, question: Question, ref: SourceRef | None = None) -> str | None:

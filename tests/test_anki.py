@@ -36,6 +36,7 @@ from quizgen.outputs.anki import (
     stable_id,
     write_apkg,
 )
+from quizgen.resources import templates_dir
 
 pytestmark = pytest.mark.anki  # the real Anki backend (conftest adds slow)
 
@@ -61,7 +62,8 @@ def imported(bank_path: Path, tmp_path: Path):
 
 
 def body(markup: str) -> str:
-    """A rendered card without its style block."""
+    """A rendered card without its style block and the tap-to-answer script (as with no script)."""
+    markup = re.sub(r"<script>.*?</script>", "", markup, flags=re.DOTALL)
     return re.sub(r"<style>.*?</style>", "", markup, flags=re.DOTALL)
 
 
@@ -302,7 +304,10 @@ def test_true_false(imported):
     (card,) = cards_of(col, "tf-history")
     front, back = visible_text(card.question()), visible_text(card.answer())
     assert "True or false?" in front and "long, complex history" in front
-    assert "True" not in front.replace("True or false?", "")
+    # The tap buttons are hidden until the card's script shows them.
+    assert '<ul class="qz-list qz-tap-tf" hidden>' in card.question()
+    without_taps = re.sub(r'<ul class="qz-list qz-tap-tf" hidden>.*?</ul>', "", card.question())
+    assert "True" not in visible_text(without_taps).replace("True or false?", "")
     assert re.search(r'class="qz-verdict">True<', card.answer())
     assert "Source" not in back  # no source given: no empty source block
     assert "sco/tf-history" in back
@@ -327,7 +332,8 @@ def test_numeric_uses_type_in_with_tolerance_and_unit(imported):
     assert "(in countries)" in front and "9" not in front
     assert card.note()["Answer"] == "9"
     assert "Answer: 9 countries" in back
-    assert "± 0.5 countries (from 8.5 to 9.5 countries)" in back
+    assert "Accepted: from 8.5 to 9.5 countries (± 0.5 countries)" in back
+    assert "grade yourself" in back.lower()
 
 
 def test_cloze_makes_one_card_per_deletion_with_hints(imported):
@@ -403,7 +409,10 @@ def test_shuffles_are_the_same_every_build(bank_path, tmp_path):
 def test_hostile_text_is_escaped_everywhere(imported):
     col, _, _ = imported
     (card,) = cards_of(col, "mc-largest")
+    tap = (templates_dir() / "anki" / "tap.html").read_text(encoding="utf-8").strip()
     for markup in (card.question(), card.answer()):
+        assert markup.count(tap) == 1  # the card's own script, once
+        markup = markup.replace(tap, "")
         assert "<script" not in markup.lower()
         assert "<img src=x" not in markup.lower() and "onerror=alert" not in re.sub(
             r"&lt;.*?&gt;", "", markup
@@ -611,6 +620,14 @@ def test_cli_writes_package_and_prints_path_and_counts(bank_path, tmp_path):
     import_package(col, tmp_path / "deck.apkg")
     assert col.card_count() == 6
     col.close()
+
+
+@pytest.mark.parametrize(("typed", "written"), [("out", "out.apkg"), ("out.APKG", "out.APKG")])
+def test_cli_adds_the_apkg_suffix_when_missing(bank_path, tmp_path, typed, written):
+    result = run_cli("anki", str(bank_path), "-o", typed, "--topic", "The SCO", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == written
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("out")) == [written]
 
 
 def test_cli_errors_exit_1_with_message(bank_path, tmp_path):

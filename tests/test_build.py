@@ -49,7 +49,7 @@ def test_build_writes_every_output_and_a_table(write_bank, tmp_path: Path) -> No
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["build", str(bank), "-o", str(out), "--versions", "2"])
     assert result.exit_code == 0, result.output
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if p.name != ".quizgen-build.json")
     assert names == [
         "tiny-A-key.html",
         "tiny-A.html",
@@ -232,3 +232,36 @@ def test_a_fresh_install_builds_everything(
             bank.questions
         )
         assert f"{bank.id}.apkg" in done.stdout
+
+
+@pytest.mark.slow  # two builds with the Anki package
+def test_build_removes_what_the_previous_build_wrote_and_nothing_else(
+    write_bank, tmp_path: Path
+) -> None:
+    bank = write_bank(VALID)
+    out = tmp_path / "out"
+    args = ["build", str(bank), "-o", str(out)]
+    first = CliRunner().invoke(cli, [*args, "--versions", "3"])
+    assert first.exit_code == 0, first.output
+    (out / "mine.txt").write_text("the teacher's notes", encoding="utf-8")
+    (out / "tiny-C-key.html").write_text("edited by hand", encoding="utf-8")
+    second = CliRunner().invoke(cli, args)
+    assert second.exit_code == 0, second.output
+    names = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    # A and B of the old build are gone; the edited C key and the user's file stay.
+    assert names == ["mine.txt", "tiny-C-key.html", "tiny-key.html", "tiny.apkg", "tiny.html"]
+    assert "removed" in second.stderr and "tiny-A.html" in second.stderr
+    assert "mine.txt" not in second.stderr
+
+
+@pytest.mark.slow  # every output of two banks
+def test_build_next_hints_name_every_bank(write_bank, tmp_path: Path) -> None:
+    cited = VALID.replace("seeds/", "../seeds/")
+    write_bank(cited, "a/one.yaml")
+    write_bank(cited.replace("id: tiny", "id: other"), "a/two.yaml")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(tmp_path / "a"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    next_lines = result.stdout.split("Next:")[1]
+    for name in ("tiny.apkg", "other.apkg", "tiny.html", "other.html"):
+        assert name in next_lines

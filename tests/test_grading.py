@@ -200,6 +200,9 @@ def test_empty_response_is_wrong():
         ("50%", 50),
         ("10 000 km/h", 10000),
         ("1914 AD", 1914),
+        ("about 40", 40),
+        ("~40", 40),
+        ("Approx. 40", 40),
     ],
 )
 def test_parse_number_accepts_what_people_type(text, value):
@@ -207,7 +210,7 @@ def test_parse_number_accepts_what_people_type(text, value):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "abc", "12 or 13", "3 4", "about 40", "1,000,00", "-", "1.2.3"]
+    "text", ["", "abc", "12 or 13", "3 4", "in 40", "about about 40", "1,000,00", "-", "1.2.3"]
 )
 def test_parse_number_refuses_what_is_not_one_number(text):
     assert parse_number(text) is None
@@ -463,3 +466,27 @@ def test_the_rules_data_is_what_the_grader_does():
     for step in budget["up_to"]:
         assert allowed_typos("x" * step["letters"]) == step["edits"]
     assert allowed_typos("x" * (budget["up_to"][-1]["letters"] + 1)) == budget["beyond"]
+
+
+@pytest.mark.parametrize(
+    ("response", "outcome"),
+    [
+        ("150,000 litres", "right"),
+        ("about 150000", "right"),
+        ("~150,000 l", "right"),
+        ("150000 Litre", "right"),
+        ("150,000 km", "wrong"),
+        ("150,000 gallons", "wrong"),
+    ],
+)
+def test_a_typed_unit_must_be_the_questions_unit(response, outcome):
+    from quizgen.bank.model import Numeric
+    from quizgen.errors import Location
+    from quizgen.study.numbers import grade_number
+
+    question = Numeric(
+        "v", Location("t"), prompt="p", answer=150000, unit="litres", answer_text="150,000"
+    )
+    verdict = grade_number(response, question)
+    assert verdict.outcome == outcome
+    assert verdict.canonical == "150,000 litres"

@@ -294,7 +294,14 @@ def test_student_page_shows_every_question(sample_bank: Path, tmp_path: Path, br
     assert image.evaluate("img => img.complete && img.naturalWidth") == 60
     blanks = question_box(page, "sco/fuel").locator(".blank")
     assert blanks.locator(".blank-number").all_inner_texts() == ["1", "2"]
-    assert "a kind of fuel" in blanks.nth(0).inner_text()  # hints are part of the question
+    # The hint is printed beside the blank, not inside the writing space.
+    assert "a kind of fuel" not in blanks.nth(0).inner_text()
+    hint = question_box(page, "sco/fuel").locator(".blank-hint").nth(0)
+    assert hint.inner_text() == "a kind of fuel"
+    blank_box, hint_box = blanks.nth(0).bounding_box(), hint.bounding_box()
+    assert hint_box["x"] >= blank_box["x"] + blank_box["width"] or (
+        hint_box["y"] >= blank_box["y"] + blank_box["height"] - 1
+    )
     leaders = question_box(page, "sco/leaders")
     assert leaders.locator(".match-left .answer-box").count() == 3
     assert [t.strip() for t in leaders.locator(".match-right .item-letter").all_inner_texts()] == [

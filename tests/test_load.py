@@ -1371,3 +1371,37 @@ def test_a_misspelt_key_of_another_type_is_suggested_with_a_warning_that_it_does
         f"{path}:4:55: error: question 'a': unknown key 'choises' "
         "(did you mean 'choices'? It is not a key of short_answer questions)"
     ]
+
+
+def test_numeric_answer_keeps_the_text_the_bank_wrote(tmp_path):
+    from quizgen.bank.load import load_banks
+    from quizgen.questions import number_text
+
+    bank = tmp_path / "b.yaml"
+    bank.write_text(
+        "title: T\nid: t\nquestions:\n"
+        "  - id: a\n    type: numeric\n    prompt: p\n    answer: 150,000\n    unit: litres\n"
+        "  - {id: b, type: numeric, prompt: p, answer: 2.50}\n"
+        "  - {id: c, type: numeric, prompt: p, answer: 1_000}\n"
+        "  - {id: d, type: matching, prompt: p, partial: true, pairs: [[a, b], [c, d]]}\n",
+        encoding="utf-8",
+    )
+    a, b, c, d = load_banks([bank])[0].questions
+    assert (a.answer, number_text(a).answer_with_unit) == (150000, "150,000 litres")
+    assert number_text(b).answer == "2.50"
+    assert (c.answer, number_text(c).answer) == (1000, "1000")
+    assert d.partial is True
+
+
+def test_partial_is_refused_where_a_question_has_no_parts(tmp_path):
+    from quizgen.bank.load import load_banks
+    from quizgen.errors import QuizgenError
+
+    bank = tmp_path / "b.yaml"
+    bank.write_text(
+        "title: T\nid: t\nquestions:\n"
+        "  - {id: a, type: short_answer, prompt: p, answer: x, partial: true}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(QuizgenError, match="partial"):
+        load_banks([bank])

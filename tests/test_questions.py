@@ -297,3 +297,28 @@ def test_ordering_items_are_never_shown_solved(bank):
 
 def test_multiple_choice_is_the_model_class(bank):
     assert isinstance(by_id(bank, "mc"), MultipleChoice)
+
+
+def test_one_default_title_rule():
+    from quizgen.questions import default_title
+
+    assert default_title([]) == "Quiz"
+    assert default_title(["A"]) == "A"
+    assert default_title(["A", "A"]) == "A"
+    assert default_title(["A", "B"]) == "A and B"
+    assert default_title(["A", "B", "C"]) == "A, B and C"
+    assert default_title(["A", "B", "C", "D", "E"]) == "A, B and 3 more"
+
+
+def test_part_credit_only_where_asked_and_split_evenly():
+    from quizgen.bank.model import Matching, ShortAnswer
+    from quizgen.errors import Location
+    from quizgen.questions import part_credit
+
+    pairs = tuple((str(i), str(i + 10)) for i in range(5))
+    asked = Matching("m", Location("t"), points=5, partial=True, pairs=pairs)
+    credit = part_credit(asked)
+    assert credit is not None
+    assert (credit.count, credit.each, credit.text) == (5, 1, "1 per pair")
+    assert part_credit(Matching("m", Location("t"), points=5, pairs=pairs)) is None
+    assert part_credit(ShortAnswer("s", Location("t"), answers=("x",), partial=True)) is None

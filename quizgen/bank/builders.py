@@ -13,18 +13,18 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .common_keys import COMMON_KEYS, Fields, QuestionContext, optional_text, read_common
 from .model import MAX_CLOZE_NUMBER, QUESTION_TYPES, Question, parse_cloze
-from .values import NodeReader, did_you_mean
+from .values import NodeReader, did_you_mean, written_number
 from .yaml_nodes import NULL, node_kind
 
 TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "multiple_choice": ("choices", "answer", "shuffle"),
-    "multiple_answer": ("choices", "answer", "shuffle"),
+    "multiple_answer": ("choices", "answer", "shuffle", "partial"),
     "true_false": ("answer",),
     "short_answer": ("answer", "case_sensitive"),
     "numeric": ("answer", "tolerance", "unit"),
-    "cloze": ("text",),
-    "matching": ("pairs",),
-    "ordering": ("items",),
+    "cloze": ("text", "partial"),
+    "matching": ("pairs", "partial"),
+    "ordering": ("items", "partial"),
 }
 ALL_QUESTION_KEYS = tuple(dict.fromkeys(COMMON_KEYS + sum(TYPE_KEYS.values(), ())))
 
@@ -53,6 +53,11 @@ def build_question(r: NodeReader, node: Node, ctx: QuestionContext) -> Question 
     if build is None:
         return None
     build(r, keys, node, f)
+    if "partial" in keys:
+        partial = r.boolean(keys["partial"], "partial")
+        if partial is None:
+            f.ok = False
+        f.values["partial"] = partial
     if not f.ok:
         return None
     cls = QUESTION_TYPES[qtype or ""]
@@ -185,10 +190,13 @@ def build_numeric(r: NodeReader, keys: dict[str, Node], node: Node, f: Fields) -
     needs_prompt(r, keys, node, f, "numeric")
     if not require(r, keys, node, f, "answer"):
         return
-    answer = r.number(keys["answer"], "answer")
+    answer = r.number(keys["answer"], "answer", grouped=True)
     if answer is None:
         f.ok = False
     f.values["answer"] = answer
+    written = keys["answer"]
+    if answer is not None and isinstance(written, ScalarNode):
+        f.values["answer_text"] = written_number(written.value)
     if "tolerance" in keys:
         tolerance = r.number(keys["tolerance"], "tolerance")
         if tolerance is not None and tolerance < 0:

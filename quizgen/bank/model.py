@@ -67,6 +67,8 @@ class Question:
     topic: str | None = None
     difficulty: Difficulty | None = None
     points: float = 1
+    #: Part credit: ``points`` shared equally among the parts (pairs, blanks, items, choices).
+    partial: bool = False
     citations: tuple[SourceRef, ...] = ()
     image: Path | None = None
     ignore: tuple[Ignore, ...] = ()
@@ -150,6 +152,8 @@ class Numeric(Question):
     answer: float = 0
     tolerance: float = 0
     unit: str | None = None
+    #: The answer as the bank wrote it (``150,000``), printed instead of ``answer``.
+    answer_text: str | None = None
 
     def accepts(self, value: float) -> bool:
         return abs(value - self.answer) <= self.tolerance + 1e-9 * max(1.0, abs(self.answer))

@@ -37,10 +37,10 @@ def anki(
       quizgen anki question_bank -o sco.apkg --topic "The SCO"
     """
     from ..bank.select import Criteria
-    from ..outputs.anki import build_apkg
+    from ..outputs.anki import apkg_path, build_apkg
 
     criteria = Criteria(tags=tags, topics=topics, types=types)
-    summary = build_apkg(paths_or_default(paths), output, criteria)
+    summary = build_apkg(paths_or_default(paths), apkg_path(output), criteria)
     click.echo(str(summary.path))
     by_type = ", ".join(f"{name} {count}" for name, count in summary.notes_by_type.items())
     click.echo(

@@ -84,7 +84,14 @@ def build(
     Example:
       quizgen build question_bank -o dist --versions 2 --format anki --format pdf
     """
-    from ..build import DEFAULT_FORMATS, BuildOptions, find_config, load_config, plan_build
+    from ..build import (
+        DEFAULT_FORMATS,
+        BuildOptions,
+        find_config,
+        load_config,
+        plan_build,
+        tidy_previous_build,
+    )
 
     bank_paths = paths_or_default(paths)
     settings: dict[str, Any] = {}
@@ -124,22 +131,40 @@ def build(
         for number, step in enumerate(steps, start=1):
             click.echo(f"[{number}/{len(steps)}] {step.label}", err=True)
             written += step.run()
+    for path in tidy_previous_build(out, written):
+        click.echo(f"removed {path} (written by the previous build, not by this one)", err=True)
     width = max(len(str(f.path)) for f in written)
     click.echo(f"{'file'.ljust(width)}  {'size':>9}  what")
     for f in written:
         click.echo(f"{str(f.path).ljust(width)}  {_size(f.size):>9}  {f.kind}")
-    apkg = next((f.path for f in written if f.path.suffix == ".apkg"), None)
-    study = next((f.path for f in written if f.path.name.endswith(".study.html")), None)
-    page = next(
-        (f.path for f in written if f.path.suffix in (".html", ".pdf") and f.path != study), None
-    )
+    apkgs = [str(f.path) for f in written if f.path.suffix == ".apkg"]
+    studies = [str(f.path) for f in written if f.path.name.endswith(".study.html")]
+    pages = _first_page_per_bank([f for f in written if str(f.path) not in studies])
     click.echo(f"\nWrote {len(written)} files to {out}/. Next:")
-    if apkg:
-        click.echo(f"  students: import {apkg} in Anki (File > Import), or run `quizgen review`")
-    if study:
-        click.echo(f"  students: open {study} on a phone or laptop to test themselves")
-    if page:
-        click.echo(f"  teachers: open {page} in a browser and print it; the key is beside it")
+    if apkgs:
+        click.echo(
+            f"  students: import {_joined(apkgs)} in Anki (File > Import), or run `quizgen review`"
+        )
+    if studies:
+        click.echo(f"  students: open {_joined(studies)} on a phone or laptop to test themselves")
+    if pages:
+        click.echo(
+            f"  teachers: open {_joined(pages)} in a browser and print; each key is beside it"
+        )
+
+
+def _first_page_per_bank(written: list[Any]) -> list[str]:
+    """The first quiz page (HTML, else PDF) written for each bank, in bank order."""
+    firsts: dict[object, str] = {}
+    for suffix in (".html", ".pdf"):
+        for f in written:
+            if f.path.suffix == suffix and not f.kind.startswith("answer key"):
+                firsts.setdefault(f.bank, str(f.path))
+    return list(firsts.values())
+
+
+def _joined(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _size(count: int) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -18,6 +20,45 @@ from .common import (
     template_dir_option,
 )
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def layout_options(func: F) -> F:
+    """How the quiz is laid out: shuffles apart, sections, compact, draws, one file."""
+    options = (
+        click.option(
+            "--no-shuffle-questions",
+            is_flag=True,
+            help="Keep the bank's order of questions (first N with --count).",
+        ),
+        click.option(
+            "--no-shuffle-choices", is_flag=True, help="Keep the bank's order of choices."
+        ),
+        click.option(
+            "--no-sections", is_flag=True, help="No topic headings: one run of questions."
+        ),
+        click.option(
+            "--layout",
+            type=click.Choice(["standard", "compact"]),
+            default="standard",
+            show_default=True,
+            help="compact: two columns where questions fit.",
+        ),
+        click.option(
+            "--draw",
+            is_flag=True,
+            help="Each version draws its own --count questions (same number per topic).",
+        ),
+        click.option(
+            "--combined",
+            is_flag=True,
+            help="One file: every version, then every key, each starting a new sheet.",
+        ),
+    )
+    for option in reversed(options):
+        func = option(func)
+    return func
+
 
 @click.command("html")
 @bank_paths_argument
@@ -25,6 +66,7 @@ from .common import (
 @click.option("--count", type=click.IntRange(min=1), metavar="N", help="Use at most N questions.")
 @selection_options
 @page_options("Keep the bank's order of questions and choices (first N with --count).")
+@layout_options
 @printing_options
 @template_dir_option
 def html(
@@ -39,6 +81,12 @@ def html(
     versions: int | None,
     paper: str,
     title: str | None,
+    no_shuffle_questions: bool,
+    no_shuffle_choices: bool,
+    no_sections: bool,
+    layout: str,
+    draw: bool,
+    combined: bool,
     pdf: bool,
     browser: str | None,
     template_dir: Path | None,
@@ -46,58 +94,83 @@ def html(
     """Write a printable quiz and its answer key (HTML, optionally PDF).
 
     Writes OUTPUT and OUTPUT-key.html; with --versions N, OUTPUT-A.html,
-    OUTPUT-A-key.html, OUTPUT-B.html, ... Prints the paths written.
+    OUTPUT-A-key.html, OUTPUT-B.html, ...; with --combined, one OUTPUT.html
+    holding every version and then every key. OUTPUT's stem is kept and the
+    suffix added (-o quiz.pdf writes quiz.html). Prints the paths written.
 
     \b
     Example:
       quizgen html question_bank -o quiz.html --count 20 --versions 2 --seed 7 --pdf
+      quizgen html question_bank -o class --count 20 --versions 30 --draw --combined --pdf
     """
     from ..bank.select import Criteria, select
-    from ..outputs.html import new_seed, write_quizzes
+    from ..outputs.html import QuizOptions, new_seed, plan_pages, write_quizzes
 
-    if no_shuffle and versions and versions > 1:
-        raise click.UsageError("--versions differ only by their order; drop --no-shuffle")
+    shuffle_questions = not (no_shuffle or no_shuffle_questions)
+    shuffle_choices = not (no_shuffle or no_shuffle_choices)
+    if draw and count is None:
+        raise click.UsageError("--draw needs --count: how many questions each version draws")
+    if versions and versions > 1 and not (shuffle_questions or shuffle_choices or draw):
+        raise click.UsageError(
+            "--versions differ by their order or (with --draw) their questions; drop --no-shuffle"
+        )
     if pdf:
         from ..outputs.pdf import find_browser
 
         browser = find_browser(browser)  # fail before writing anything
     banks = load_banks_or_default(paths)
-    if seed is None and not no_shuffle:
+    if seed is None and (shuffle_questions or shuffle_choices or draw):
         seed = new_seed()  # printed in the key, so the same quiz can be made again
     criteria = Criteria(tags=tags, topics=topics, types=types)
-    questions = select(banks, criteria, count=count, seed=seed, shuffle=not no_shuffle)
+    random_pick = shuffle_questions or draw
+    questions = select(banks, criteria, count=count, seed=seed, shuffle=random_pick)
     if not questions:
         raise QuizgenError("no questions match the --tag/--topic/--type given")
     if count is not None and len(questions) < count:
         click.echo(
             f"warning: only {plural(len(questions), 'question')} match; using them all", err=True
         )
+    pool = select(banks, criteria, shuffle=False) if draw else None
+    options = QuizOptions(
+        versions=versions,
+        seed=seed,
+        shuffle_questions=shuffle_questions,
+        shuffle_choices=shuffle_choices,
+        sections=not no_sections,
+        layout=layout,
+        draw=draw,
+        combined=combined,
+        paper=paper,
+        title=title,
+        template_dir=template_dir,
+    )
     from ..fileio import check_outputs, output_problems
     from ..outputs.base import Selection
     from ..outputs.html import page_paths
 
     if output.exists() and not output.is_file():  # -o /dev/null: not /dev/null.html either
         raise QuizgenError(output_problems([output]))
-    pages = page_paths(output, versions)
-    pdfs = [p.with_suffix(".pdf") for p in pages] if pdf else []
+    planned = page_paths(output, options)
+    pdfs = [p.with_suffix(".pdf") for p in planned] if pdf else []
     # Every page, and PDF, is known and checked before the first write.
-    check_outputs([*pages, *pdfs], Selection(tuple(banks), tuple(questions)).inputs())
-    written = write_quizzes(
-        banks,
-        questions,
-        output,
-        versions=versions,
-        seed=seed,
-        shuffle=not no_shuffle,
-        paper=paper,
-        title=title,
-        template_dir=template_dir,
-    )
-    pages = [path for quiz in written for path in (quiz.quiz, quiz.key)]
-    for path in pages:
+    check_outputs([*planned, *pdfs], Selection(tuple(banks), tuple(questions)).inputs())
+    if combined and pdf:
+        from ..outputs.html import combined_path
+        from ..outputs.pdf import write_combined_pdf
+
+        page = combined_path(output)
+        pages = plan_pages(banks, questions, options, pool)
+        for path in write_combined_pdf(
+            pages, page, page.with_suffix(".pdf"), browser=browser, template_dir=template_dir
+        ):
+            click.echo(str(path))
+        return
+    written = write_quizzes(banks, questions, output, options, pool=pool)
+    pages_written = [p for quiz in written for p in (quiz.quiz, quiz.key) if p is not None]
+    for path in pages_written:
         click.echo(str(path))
     if pdf:
         from ..outputs.pdf import html_to_pdf
 
-        for path in pages:
+        for path in pages_written:
             click.echo(str(html_to_pdf(path, path.with_suffix(".pdf"), browser=browser)))

@@ -47,6 +47,7 @@ __all__ = [
     "NOTE_TYPES",
     "AnkiSummary",
     "NoteType",
+    "apkg_path",
     "build_apkg",
     "deck_id",
     "deck_names",
@@ -133,6 +134,12 @@ def write_apkg(
     chosen = tuple(q for b in banks for q in b.questions if criteria.matches(q))
     with collector_paused():
         return write_selection(Selection(tuple(banks), chosen), Path(output), timestamp)
+
+
+def apkg_path(output: Path) -> Path:
+    """``out`` → ``out.apkg``: the name the user typed, with Anki's suffix if it lacks it."""
+    output = Path(output)
+    return output if output.suffix.lower() == ".apkg" else output.with_name(output.name + ".apkg")
 
 
 def build_apkg(

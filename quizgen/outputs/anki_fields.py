@@ -39,6 +39,10 @@ from ..questions import (
 from ..text import to_html, to_plain
 from .anki_notetypes import MAX_MATCHING_PAIRS, NOTE_TYPES
 
+#: What a type-in card tells the student on its back: Anki marks every letter, quizgen does not.
+SELF_GRADE = "Case and small typos are not the point: if you knew it, grade yourself Good."
+SELF_GRADE_TYPOS = "Small typos are not the point: if you knew it, grade yourself Good."
+
 #: Seed of the fixed shuffles (choices, ordering items, matching options).
 SHUFFLE_SEED = "quizgen-anki"
 
@@ -130,8 +134,13 @@ def media_name(path: Path) -> str:
     return f"quizgen-{digest}{path.suffix.lower()}"
 
 
-def _choice_list(items: Sequence[str], right: set[int] | None = None) -> str:
-    """Lettered choices (already HTML); with ``right``, those are marked, the others dimmed."""
+def _choice_list(
+    items: Sequence[str], right: set[int] | None = None, *, fixed: bool = False
+) -> str:
+    """Lettered choices (already HTML); with ``right``, those are marked, the others dimmed.
+
+    ``fixed``: the card's script keeps this order (a question with ``shuffle: false``).
+    """
     rows = []
     for position, markup in enumerate(items):
         if right is None:
@@ -144,7 +153,8 @@ def _choice_list(items: Sequence[str], right: set[int] | None = None) -> str:
             f'{opening}<span class="qz-letter">{letter(position)}</span>'
             f'<span class="qz-text">{markup}</span>{mark}</li>'
         )
-    return '<ul class="qz-list">' + "".join(rows) + "</ul>"
+    classes = "qz-list qz-fixed" if fixed else "qz-list"
+    return f'<ul class="{classes}">' + "".join(rows) + "</ul>"
 
 
 def note_fields(bank: Bank, question: Question, image_name: str | None = None) -> list[str]:
@@ -182,7 +192,7 @@ def _specific_fields(bank: Bank, question: Question) -> list[str]:
         answer = f'<div class="qz-answer-line">{label}: <b>{letters}</b></div>' + _choice_list(
             shown, right
         )
-        return [prompt, _choice_list(shown), answer]
+        return [prompt, _choice_list(shown, fixed=not question.shuffle), answer]
     if isinstance(question, TrueFalse):
         return [prompt, true_false_text(question.answer)]
     if isinstance(question, ShortAnswer):
@@ -191,16 +201,22 @@ def _specific_fields(bank: Bank, question: Question) -> list[str]:
             others = ", ".join(f"<b>{plain_html(a)}</b>" for a in question.answers[1:])
             notes.append(f"Also accepted: {others}")
         if question.case_sensitive:
-            notes.append(CASE_NOTE)
+            notes.append(f"{CASE_NOTE} {SELF_GRADE_TYPOS}")
+        else:
+            notes.append(SELF_GRADE)
         return [prompt, plain_html(question.answers[0]), "<br>".join(notes)]
     if isinstance(question, Numeric):
         number = number_text(question)
         unit = _escape(question.unit) if question.unit else ""
-        tolerance = ""
+        suffix = f" {unit}" if unit else ""
         if number.tolerance:
-            suffix = f" {unit}" if unit else ""
-            tolerance = f"Accepted: ± {number.tolerance}{suffix} (from {number.low} to {number.high}{suffix})"
-        return [prompt, number.answer, unit, tolerance]
+            tolerance = (
+                f"Accepted: from {number.low} to {number.high}{suffix} "
+                f"(± {number.tolerance}{suffix})"
+            )
+        else:
+            tolerance = f"Accepted: exactly {_escape(number.answer)}{suffix}"
+        return [prompt, _escape(number.answer), unit, tolerance]
     if isinstance(question, Cloze):
         return [_cloze_field(question.text), prompt]
     if isinstance(question, Matching):

@@ -130,21 +130,23 @@ def card_templates(note_type: NoteType) -> list[dict[str, str]]:
     """The note type's card templates (``name``, ``qfmt``, ``afmt``) as Anki wants them."""
     header = _template_text("header.html").strip()
     footer = _template_text("footer.html").strip()
+    tap = _template_text("tap.html").strip()
     front = _template_text(f"{note_type.question_type}.front.html")
     back = _template_text(f"{note_type.question_type}.back.html")
     return [
         {
             "name": name,
-            "qfmt": _fill(front, header, footer, number),
-            "afmt": _fill(back, header, footer, number),
+            "qfmt": _fill(front, header, footer, number, tap),
+            "afmt": _fill(back, header, footer, number, tap),
         }
         for number, name in enumerate(note_type.template_names, start=1)
     ]
 
 
-def _fill(text: str, header: str, footer: str, number: int) -> str:
+def _fill(text: str, header: str, footer: str, number: int, tap: str) -> str:
     return (
-        text.replace("%HEADER%", header)
+        text.replace("%TAP%", tap)
+        .replace("%HEADER%", header)
         .replace("%FOOTER%", footer)
         .replace("%N%", str(number))
         .strip()

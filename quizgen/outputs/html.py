@@ -22,11 +22,12 @@ from ..bank.model import Bank, Question
 from ..errors import Location, Problem, QuizgenError
 from ..fileio import check_outputs, set_fingerprint, write_set
 from ..questions import TYPES
+from ..questions import default_title as shared_default_title
 from ..questions import letter as version_letter
 from ..resources import templates_dir
 from ..text import format_number, to_html
 from .base import Carriage, OutputOptions, Selection, WrittenFile, carries_all
-from .html_views import QuizVersion, plan_versions
+from .html_views import Arrangement, QuizVersion, plan_versions
 
 if TYPE_CHECKING:
     import jinja2
@@ -36,6 +37,7 @@ Paper = Literal["a4", "letter"]
 PAPERS: tuple[str, ...] = ("a4", "letter")
 STUDENT_TEMPLATE = "quiz.html.j2"
 KEY_TEMPLATE = "key.html.j2"
+COMBINED_TEMPLATE = "combined.html.j2"
 #: Where the set's fingerprint goes while the set is rendered (it is a hash of the pages).
 FINGERPRINT_PLACEHOLDER = "qgSETfingerprint"
 
@@ -51,6 +53,8 @@ class QuizPage:
     total_points: str
     instructions: tuple[str, ...]
     seed: str | None
+    layout: str = "standard"
+    sections: bool = True
     generator: str = "quizgen"
     #: The short fingerprint of the set of pages written together (quiz and key match).
     fingerprint: str | None = None
@@ -62,7 +66,8 @@ class WrittenQuiz:
 
     letter: str | None
     quiz: Path
-    key: Path
+    #: None for a combined class set (the keys are in ``quiz``).
+    key: Path | None
 
 
 # -- the Jinja2 environment ------------------------------------------------------------
@@ -110,7 +115,7 @@ def template_environment(template_dir: str | None = None) -> jinja2.Environment:
     return env
 
 
-def _render(env: jinja2.Environment, name: str, page: QuizPage) -> str:
+def _render(env: jinja2.Environment, name: str, **context: object) -> str:
     import jinja2
 
     try:
@@ -121,7 +126,7 @@ def _render(env: jinja2.Environment, name: str, page: QuizPage) -> str:
         where = Location(exc.filename or name, exc.lineno or 0, 1)
         raise QuizgenError(f"template error: {exc.message}", location=where) from None
     try:
-        return template.render(page=page, version=page.version)
+        return template.render(**context)
     except Exception as exc:  # a user's template is input: any failure is a located message
         where = _template_frame(exc) or Location(template.filename or name)
         raise QuizgenError(f"template error: {exc}", location=where) from None
@@ -141,13 +146,47 @@ def _template_frame(exc: BaseException) -> Location | None:
 
 # -- pages and files -------------------------------------------------------------------
 
+LAYOUTS: tuple[str, ...] = ("standard", "compact")
+
+
+@dataclass(frozen=True)
+class QuizOptions:
+    """Everything that shapes a printed quiz besides the questions themselves."""
+
+    versions: int | None = None
+    seed: object | None = None
+    shuffle_questions: bool = True
+    shuffle_choices: bool = True
+    sections: bool = True
+    layout: str = "standard"
+    draw: bool = False
+    combined: bool = False
+    paper: str = "a4"
+    title: str | None = None
+    template_dir: Path | None = None
+
+    @property
+    def shuffles(self) -> bool:
+        """Whether anything is shuffled (then a seed is needed and printed)."""
+        return self.shuffle_questions or self.shuffle_choices or self.draw
+
+    def arrangement(self, seed: object | None) -> Arrangement:
+        return Arrangement(
+            versions=self.versions,
+            seed=seed,
+            shuffle_questions=self.shuffle_questions,
+            shuffle_choices=self.shuffle_choices,
+            sections=self.sections,
+            draw=self.draw,
+        )
+
 
 def _page(
     version: QuizVersion,
     *,
     title: str,
     description: str | None,
-    paper: str,
+    options: QuizOptions,
     seed: object | None,
 ) -> QuizPage:
     questions = version.questions
@@ -156,41 +195,81 @@ def _page(
     return QuizPage(
         title=title,
         description=description,
-        paper=paper,
+        paper=options.paper,
         version=version,
         total_points=format_number(total),
         instructions=tuple(info.instruction for name, info in TYPES.items() if name in kinds),
         seed=None if seed is None else str(seed),
+        layout=options.layout,
+        sections=options.sections,
     )
 
 
 def render_student_page(page: QuizPage, template_dir: Path | None = None) -> str:
     """The student's quiz page as HTML."""
     env = template_environment(str(template_dir) if template_dir else None)
-    return _render(env, STUDENT_TEMPLATE, page)
+    return _render(env, STUDENT_TEMPLATE, page=page, version=page.version)
 
 
 def render_key_page(page: QuizPage, template_dir: Path | None = None) -> str:
     """The answer key page as HTML."""
     env = template_environment(str(template_dir) if template_dir else None)
-    return _render(env, KEY_TEMPLATE, page)
+    return _render(env, KEY_TEMPLATE, page=page, version=page.version)
+
+
+def render_combined(
+    pages: Sequence[QuizPage],
+    template_dir: Path | None = None,
+    blanks: frozenset[int] = frozenset(),
+) -> str:
+    """Every version, then every key, in one HTML document; each part starts a new page.
+
+    ``blanks``: the parts (0-based: the versions, then the keys) to follow with a blank
+    page, so that the next part starts on the front of a sheet when printed double-sided
+    (:func:`quizgen.outputs.pdf.write_combined_pdf` counts the pages to know them).
+    """
+    env = template_environment(str(template_dir) if template_dir else None)
+    return _render(env, COMBINED_TEMPLATE, page=pages[0], pages=pages, blanks=blanks)
+
+
+def render_parts(pages: Sequence[QuizPage], template_dir: Path | None = None) -> list[str]:
+    """The parts of a combined class set as pages of their own: every version, then every key."""
+    return [render_student_page(p, template_dir) for p in pages] + [
+        render_key_page(p, template_dir) for p in pages
+    ]
+
+
+#: Suffixes taken off what the user typed before quizgen adds its own.
+KNOWN_SUFFIXES = (".html", ".htm", ".pdf")
+
+
+def output_stem(output: Path) -> Path:
+    """``quiz.pdf``, ``quiz.html`` and ``quiz`` all give ``quiz`` (in the same folder)."""
+    output = Path(output)
+    name = output.name
+    for suffix in KNOWN_SUFFIXES:
+        if name.lower().endswith(suffix) and len(name) > len(suffix):
+            name = name[: -len(suffix)]
+            break
+    return output.with_name(name or "quiz")
 
 
 def output_paths(output: Path, letter: str | None) -> tuple[Path, Path]:
     """``quiz.html`` → (``quiz.html``, ``quiz-key.html``); with a letter ``quiz-A.html``, ..."""
-    output = Path(output)
-    stem = output.name[: -len(".html")] if output.name.lower().endswith(".html") else output.name
-    if not stem:
-        stem = "quiz"
-    if letter:
-        stem = f"{stem}-{letter}"
-    return output.with_name(f"{stem}.html"), output.with_name(f"{stem}-key.html")
+    stem = output_stem(output)
+    name = f"{stem.name}-{letter}" if letter else stem.name
+    return stem.with_name(f"{name}.html"), stem.with_name(f"{name}-key.html")
+
+
+def combined_path(output: Path) -> Path:
+    """The one file of a combined class set: ``class.html`` (from ``class``, ``class.pdf``...)."""
+    stem = output_stem(output)
+    return stem.with_name(f"{stem.name}.html")
 
 
 def default_title(banks: Sequence[Bank]) -> str:
-    """The quiz heading when none is given: the bank's title, or the titles joined."""
-    titles = list(dict.fromkeys(b.title for b in banks))
-    return " · ".join(titles) if titles else "Quiz"
+    """The quiz heading when none is given (:func:`quizgen.questions.default_title`)."""
+    return shared_default_title([b.title for b in banks])
 
 
 def new_seed() -> str:
@@ -198,11 +277,16 @@ def new_seed() -> str:
     return str(random.SystemRandom().randrange(100_000, 1_000_000))
 
 
-def option_problems(paper: str, template_dir: Path | None) -> list[Problem]:
-    """What is wrong with the page options: an unknown paper, a missing template folder."""
+def option_problems(
+    paper: str, template_dir: Path | None, layout: str = "standard"
+) -> list[Problem]:
+    """What is wrong with the page options: an unknown paper or layout, a missing template folder."""
     problems = []
     if paper not in PAPERS:
         message = f"paper must be one of {', '.join(PAPERS)}, not '{paper}'"
+        problems.append(Problem(Location("quizgen"), "error", message))
+    if layout not in LAYOUTS:
+        message = f"layout must be one of {', '.join(LAYOUTS)}, not '{layout}'"
         problems.append(Problem(Location("quizgen"), "error", message))
     if template_dir is not None and not Path(template_dir).is_dir():
         message = f"template folder {template_dir} does not exist"
@@ -210,74 +294,62 @@ def option_problems(paper: str, template_dir: Path | None) -> list[Problem]:
     return problems
 
 
-def _renderer(
+def plan_pages(
     banks: Sequence[Bank],
     questions: Sequence[Question],
-    *,
-    versions: int | None,
-    seed: object | None,
-    shuffle: bool,
-    paper: str,
-    title: str | None,
-    template_dir: Path | None,
-) -> tuple[list[QuizVersion], Callable[[QuizVersion, str | None], tuple[str | None, str, str]]]:
-    """The versions' plans, and the function that renders one with a set's fingerprint."""
-    problems = option_problems(paper, template_dir)
+    options: QuizOptions,
+    pool: Sequence[Question] | None = None,
+) -> list[QuizPage]:
+    """The page of every version (what the templates see); nothing is rendered."""
+    problems = option_problems(options.paper, options.template_dir, options.layout)
     if problems:
         raise QuizgenError(problems)
-    if shuffle and seed is None:
+    seed = options.seed
+    if options.shuffles and seed is None:
         seed = new_seed()
-    plans = plan_versions(questions, banks=banks, versions=versions, seed=seed, shuffle=shuffle)
-    chosen = {id(q) for q in questions}
+    plans = plan_versions(questions, banks=banks, arrangement=options.arrangement(seed), pool=pool)
+    chosen = {id(q) for version in plans for q in (v.question for v in version.questions)}
     used_banks = [b for b in banks if any(id(q) in chosen for q in b.questions)] or list(banks)
-    heading = title or default_title(used_banks)
+    heading = options.title or default_title(used_banks)
     description = used_banks[0].description if len(used_banks) == 1 else None
-
-    def render(version: QuizVersion, fingerprint: str | None) -> tuple[str | None, str, str]:
-        page = _page(
+    return [
+        _page(
             version,
             title=heading,
             description=description,
-            paper=paper,
-            seed=seed if shuffle else None,
+            options=options,
+            seed=seed if options.shuffles else None,
         )
-        page = dataclasses.replace(page, fingerprint=fingerprint)
-        return (
-            version.letter,
-            render_student_page(page, template_dir),
-            render_key_page(page, template_dir),
-        )
-
-    return plans, render
+        for version in plans
+    ]
 
 
 def render_quizzes(
     banks: Sequence[Bank],
     questions: Sequence[Question],
+    options: QuizOptions | None = None,
     *,
-    versions: int | None = None,
-    seed: object | None = None,
-    shuffle: bool = True,
-    paper: str = "a4",
-    title: str | None = None,
-    template_dir: Path | None = None,
+    pool: Sequence[Question] | None = None,
 ) -> list[tuple[str | None, str, str]]:
     """(letter, student HTML, key HTML) for each version; nothing is written."""
-    plans, render = _renderer(
-        banks,
-        questions,
-        versions=versions,
-        seed=seed,
-        shuffle=shuffle,
-        paper=paper,
-        title=title,
-        template_dir=template_dir,
-    )
-    return [render(version, None) for version in plans]
+    options = options or QuizOptions()
+    return [
+        (
+            page.version.letter,
+            render_student_page(page, options.template_dir),
+            render_key_page(page, options.template_dir),
+        )
+        for page in plan_pages(banks, questions, options, pool)
+    ]
 
 
-def page_paths(output: Path, versions: int | None) -> list[Path]:
-    """Every page a quiz of ``versions`` writes at ``output``: each version's quiz, then key."""
+def page_paths(output: Path, options: QuizOptions | None = None) -> list[Path]:
+    """Every page a quiz writes at ``output``: each version's quiz, then key (or the one
+    file of a combined class set)."""
+    options = options or QuizOptions()
+    if options.combined:
+        return [combined_path(output)]
+    versions = options.versions
     letters = [version_letter(i) for i in range(versions)] if versions else [None]
     return [path for x in letters for path in output_paths(output, x)]
 
@@ -286,48 +358,55 @@ def write_quizzes(
     banks: Sequence[Bank],
     questions: Sequence[Question],
     output: Path,
+    options: QuizOptions | None = None,
     *,
-    versions: int | None = None,
-    seed: object | None = None,
-    shuffle: bool = True,
-    paper: str = "a4",
-    title: str | None = None,
-    template_dir: Path | None = None,
+    pool: Sequence[Question] | None = None,
 ) -> list[WrittenQuiz]:
     """Write every version's student page and key as one set (:func:`quizgen.fileio.write_set`).
 
     The pages are rendered one version at a time, twice: once to fingerprint the set
     (every page prints it, so a quiz and its key are matched by eye), once to stage it.
     A template error, a full disk or an interruption leaves the old set as it was; an
-    output that is an input of the run (a bank, a source, an image) is refused.
+    output that is an input of the run (a bank, a source, an image) is refused. With
+    ``options.combined`` the set is one file holding every version, then every key.
     """
-    paths = page_paths(output, versions)
+    options = options or QuizOptions()
+    paths = page_paths(output, options)
     inputs = Selection(tuple(banks), tuple(questions)).inputs()
     check_outputs(paths, inputs)  # before the time spent rendering
-    plans, render = _renderer(
-        banks,
-        questions,
-        versions=versions,
-        seed=seed,
-        shuffle=shuffle,
-        paper=paper,
-        title=title,
-        template_dir=template_dir,
-    )
+    pages = plan_pages(banks, questions, options, pool)
     placeholder = FINGERPRINT_PLACEHOLDER
+    if options.combined:
+        draft = render_combined(_stamped(pages, placeholder), options.template_dir)
+        text = render_combined(_stamped(pages, set_fingerprint([draft])), options.template_dir)
+        write_set([(paths[0], text)], inputs=inputs)
+        return [WrittenQuiz(None, paths[0], None)]
+
+    def render(page: QuizPage, fingerprint: str) -> tuple[str | None, str, str]:
+        page = dataclasses.replace(page, fingerprint=fingerprint)
+        return (
+            page.version.letter,
+            render_student_page(page, options.template_dir),
+            render_key_page(page, options.template_dir),
+        )
+
     fingerprint = set_fingerprint(
-        page for version in plans for page in render(version, placeholder)[1:]
+        text for page in pages for text in render(page, placeholder)[1:]
     )
     items: list[tuple[Path, Callable[[], str]]] = []
-    for n, version in enumerate(plans):
-        pages = _OneVersion(functools.partial(render, version, fingerprint))
-        items.append((paths[2 * n], pages.student))
-        items.append((paths[2 * n + 1], pages.key))
+    for n, page in enumerate(pages):
+        both = _OneVersion(functools.partial(render, page, fingerprint))
+        items.append((paths[2 * n], both.student))
+        items.append((paths[2 * n + 1], both.key))
     write_set(items, inputs=inputs)
     return [
-        WrittenQuiz(version.letter, paths[2 * n], paths[2 * n + 1])
-        for n, version in enumerate(plans)
+        WrittenQuiz(page.version.letter, paths[2 * n], paths[2 * n + 1])
+        for n, page in enumerate(pages)
     ]
+
+
+def _stamped(pages: Sequence[QuizPage], fingerprint: str) -> list[QuizPage]:
+    return [dataclasses.replace(page, fingerprint=fingerprint) for page in pages]
 
 
 class _OneVersion:
@@ -346,25 +425,35 @@ class _OneVersion:
         return key if key is not None else self._render()[2]
 
 
-def write_options(selection: Selection, path: Path, options: OutputOptions) -> list[WrittenQuiz]:
-    """:func:`write_quizzes` with the format protocol's selection and options."""
-    return write_quizzes(
-        selection.banks,
-        selection.questions,
-        path,
+def quiz_options(options: OutputOptions) -> QuizOptions:
+    """The printed quiz's options from the format protocol's options."""
+    extra = options.extra
+    return QuizOptions(
         versions=options.versions,
         seed=options.seed,
-        shuffle=options.shuffle,
+        shuffle_questions=options.shuffle and extra.get("shuffle_questions", "yes") != "no",
+        shuffle_choices=options.shuffle and extra.get("shuffle_choices", "yes") != "no",
+        sections=extra.get("sections", "yes") != "no",
+        layout=extra.get("layout", "standard"),
+        combined=extra.get("combined", "no") == "yes",
         paper=options.paper,
         title=options.title,
         template_dir=options.template_dir,
     )
 
 
+def write_options(selection: Selection, path: Path, options: OutputOptions) -> list[WrittenQuiz]:
+    """:func:`write_quizzes` with the format protocol's selection and options."""
+    return write_quizzes(selection.banks, selection.questions, path, quiz_options(options))
+
+
 def written_files(quizzes: Sequence[WrittenQuiz], bank: str | None) -> list[WrittenFile]:
     """The pages of each version as the protocol's written files, quiz then key."""
     files = []
     for quiz in quizzes:
+        if quiz.key is None:
+            files.append(WrittenFile(quiz.quiz, "class set: every version, then every key", bank))
+            continue
         suffix = f" {quiz.letter}" if quiz.letter else ""
         files.append(WrittenFile(quiz.quiz, f"quiz{suffix}", bank))
         files.append(WrittenFile(quiz.key, f"answer key{suffix}", bank))
@@ -381,12 +470,14 @@ class HtmlFormat:
     limits = "none; NAME.html and NAME-key.html per version (NAME-A.html... with versions)"
 
     def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
-        """An unknown paper size or a missing template folder."""
-        return option_problems(options.paper, options.template_dir)
+        """An unknown paper size or layout, or a missing template folder."""
+        return option_problems(
+            options.paper, options.template_dir, options.extra.get("layout", "standard")
+        )
 
     def outputs(self, selection: Selection, path: Path, options: OutputOptions) -> list[Path]:
         """Every page :meth:`write` writes: each version's student page and key."""
-        return page_paths(path, options.versions)
+        return page_paths(path, quiz_options(options))
 
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """The student page and key of every version, named after ``path``."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import math
 import mimetypes
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from ..questions import (
     letter,
     not_in_answer_order,
     number_text,
+    part_credit,
     right_indices,
     source_title,
     true_false_text,
@@ -81,6 +82,7 @@ class QuestionView:
     question: Question
     points: str
     instruction: str
+    wide: bool = False
     choices: tuple[ChoiceView, ...] = ()
     cloze: tuple[ClozePiece, ...] = ()
     lefts: tuple[MatchRow, ...] = ()
@@ -168,6 +170,32 @@ def points_label(points: float) -> str:
     return f"{format_number(points)} point{'' if points == 1 else 's'}"
 
 
+def question_points(question: Question) -> str:
+    """``2 points``, or with part credit ``5 points · 1 per pair``."""
+    credit = part_credit(question)
+    label = points_label(question.points)
+    return f"{label} · {credit.text}" if credit else label
+
+
+#: A question this long (prompt and items, in characters) takes the full width in compact layout.
+WIDE_TEXT = 320
+
+
+def is_wide(question: Question) -> bool:
+    """Whether a question needs the page's full width (compact layout: not in a column)."""
+    if question.image is not None or isinstance(question, Matching):
+        return True
+    items: tuple[str, ...] = ()
+    if isinstance(question, MultipleChoice | MultipleAnswer):
+        items = question.choices
+    elif isinstance(question, Ordering):
+        items = question.items
+    elif isinstance(question, Cloze):
+        items = (question.text,)
+    longest = max((len(i) for i in items), default=0)
+    return len(question.prompt or "") + sum(len(i) for i in items) > WIDE_TEXT or longest > 90
+
+
 def _view(
     question: Question,
     number: int,
@@ -182,8 +210,9 @@ def _view(
         number=number,
         key=f"{bank.id}/{question.id}" if bank else question.id,
         question=question,
-        points=points_label(question.points),
+        points=question_points(question),
         instruction=type_info(question).instruction,
+        wide=is_wide(question),
         image_uri=assets.data_uri(question),
         source_title=source_title(bank, question),
     )
@@ -242,75 +271,160 @@ def _view(
     return view
 
 
-def group_by_topic(questions: Iterable[Question]) -> list[tuple[str | None, list[Question]]]:
-    """Stable grouping: topics in order of first appearance, questions in order within each.
+@dataclass(frozen=True)
+class Arrangement:
+    """How the chosen questions become versions: order, sections, draws, all fixed by ``seed``.
 
-    Questions without a topic form the last group.
+    ``shuffle_questions``: each version its own question order (within each topic when
+    there are sections); ``shuffle_choices``: its own choice order. ``sections``: a heading
+    per topic, topics in the banks' order. ``draw``: each version draws its own questions
+    from ``pool`` with the same number per topic as the chosen ones.
+    """
+
+    versions: int | None = None
+    seed: object | None = None
+    shuffle_questions: bool = True
+    shuffle_choices: bool = True
+    sections: bool = True
+    draw: bool = False
+
+
+def group_by_topic(
+    questions: Iterable[Question], topic_rank: dict[str | None, int] | None = None
+) -> list[tuple[str | None, list[Question]]]:
+    """Stable grouping by topic: topics in ``topic_rank`` order (else first appearance).
+
+    Questions keep their order within each topic; questions without a topic come last.
     """
     groups: dict[str | None, list[Question]] = {}
     for q in questions:
         groups.setdefault(q.topic, []).append(q)
     untopiced = groups.pop(None, None)
     out = list(groups.items())
+    if topic_rank is not None:
+        out.sort(key=lambda item: topic_rank.get(item[0], len(topic_rank)))
     if untopiced:
         out.append((None, untopiced))  # questions without a topic come last
     return out
 
 
+def _bank_order(banks: Sequence[Bank], questions: Sequence[Question]) -> list[Question]:
+    """``questions`` in the order the banks list them (questions of no bank keep theirs, last)."""
+    rank = {id(q): i for i, q in enumerate(q for b in banks for q in b.questions)}
+    return sorted(questions, key=lambda q: rank.get(id(q), len(rank)))
+
+
+def _topic_rank(banks: Sequence[Bank], questions: Sequence[Question]) -> dict[str | None, int]:
+    """Each topic's place: its first appearance in the banks, then in ``questions``."""
+    rank: dict[str | None, int] = {}
+    for q in [*(q for b in banks for q in b.questions), *questions]:
+        if q.topic is not None:
+            rank.setdefault(q.topic, len(rank))
+    return rank
+
+
 def _version_order(
-    questions: Sequence[Question], seed: object, letter: str, taken: list[list[int]]
+    questions: Sequence[Question],
+    seed: object,
+    salt: str,
+    taken: list[list[int]],
+    arrange: Callable[[list[Question]], list[Question]],
 ) -> list[Question]:
-    """This version's order: a seeded shuffle, grouped by topic, unlike the versions before it."""
-    indices = list(range(len(questions)))
+    """This version's order: a seeded shuffle, arranged (by topic), unlike the versions before."""
     position = {id(q): i for i, q in enumerate(questions)}
     best: list[int] | None = None
     for attempt in range(30):
-        order = shuffled(indices, seed, "version", letter, attempt)
-        grouped = [
-            position[id(q)] for _, qs in group_by_topic(questions[i] for i in order) for q in qs
+        order = [
+            position[id(q)] for q in arrange(shuffled(questions, seed, "version", salt, attempt))
         ]
-        best = best or grouped
-        if grouped not in taken:
-            best = grouped
+        best = best or order
+        if order not in taken:
+            best = order
             break
     assert best is not None
     taken.append(best)
     return [questions[i] for i in best]
 
 
+def draw_questions(
+    chosen: Sequence[Question],
+    pool: Sequence[Question],
+    letters: Sequence[str | None],
+    seed: object,
+) -> list[list[Question]]:
+    """Each version's own draw from ``pool``: as many per topic as ``chosen`` has.
+
+    Within a topic the questions fewest earlier versions drew come first (ties broken by
+    the seed), so neighbours share questions only when the pool runs short.
+    """
+    wanted: dict[str | None, int] = {}
+    for q in chosen:
+        wanted[q.topic] = wanted.get(q.topic, 0) + 1
+    by_topic: dict[str | None, list[Question]] = {}
+    for q in pool:
+        by_topic.setdefault(q.topic, []).append(q)
+    used: dict[int, int] = {}
+    out = []
+    for version_letter in letters:
+        drawn: list[Question] = []
+        for topic, count in wanted.items():
+            candidates = shuffled(by_topic.get(topic, []), seed, "draw", version_letter or "quiz")
+            candidates.sort(key=lambda q: used.get(id(q), 0))  # stable: the shuffle breaks ties
+            drawn += candidates[:count]
+        for q in drawn:
+            used[id(q)] = used.get(id(q), 0) + 1
+        out.append(drawn)
+    return out
+
+
 def plan_versions(
     questions: Sequence[Question],
     *,
     banks: Sequence[Bank] = (),
-    versions: int | None = None,
-    seed: object | None = None,
-    shuffle: bool = True,
+    arrangement: Arrangement | None = None,
+    pool: Sequence[Question] | None = None,
 ) -> list[QuizVersion]:
-    """Lay out the selected questions as one unlettered quiz or ``versions`` lettered ones.
+    """Lay out the chosen questions as one unlettered quiz or lettered versions.
 
-    Every version holds the same questions. With ``shuffle`` each version has its own
-    order (grouped by topic, distinct from the other versions whenever the questions
-    allow) and its own choice order (except questions with ``shuffle: false``), all
-    fixed by ``seed``. Without ``shuffle`` the order is the given one, grouped by topic.
+    Without ``arrangement.draw`` every version holds the same questions. Sections (a
+    heading per topic) follow the banks' topic order. With ``shuffle_questions`` each
+    version has its own question order (within topics; distinct from the other versions
+    whenever the questions allow), else the banks' order; with ``shuffle_choices`` its own
+    choice order (except questions with ``shuffle: false``); all fixed by the seed.
     """
+    plan = arrangement or Arrangement()
     if not questions:
         raise QuizgenError("no questions to print: the selection is empty")
-    if versions is not None and not 1 <= versions <= MAX_VERSIONS:
-        raise QuizgenError(f"--versions must be from 1 to {MAX_VERSIONS}, not {versions}")
+    if plan.versions is not None and not 1 <= plan.versions <= MAX_VERSIONS:
+        raise QuizgenError(f"--versions must be from 1 to {MAX_VERSIONS}, not {plan.versions}")
+    seed = plan.seed
     owner = {id(q): bank for bank in banks for q in bank.questions}
     assets = _Assets()
-    letters: list[str | None] = [letter(i) for i in range(versions)] if versions else [None]
+    letters: list[str | None] = (
+        [letter(i) for i in range(plan.versions)] if plan.versions else [None]
+    )
+    topic_rank = _topic_rank(banks, questions)
+
+    def arrange(qs: list[Question]) -> list[Question]:
+        if not plan.sections:
+            return qs
+        return [q for _, group in group_by_topic(qs, topic_rank) for q in group]
+
+    if plan.draw and seed is not None:
+        draws = draw_questions(questions, pool or questions, letters, seed)
+    else:
+        draws = [list(questions) for _ in letters]
     taken: list[list[int]] = []
     out: list[QuizVersion] = []
-    for version_letter in letters:
+    for version_letter, drawn in zip(letters, draws, strict=True):
         salt = version_letter or "quiz"
-        if shuffle and seed is not None:
-            ordered = _version_order(questions, seed, salt, taken)
+        if plan.shuffle_questions and seed is not None:
+            ordered = _version_order(drawn, seed, salt, taken, arrange)
         else:
-            ordered = [q for _, qs in group_by_topic(questions) for q in qs]
+            ordered = arrange(_bank_order(banks, drawn))
+        groups = group_by_topic(ordered, topic_rank) if plan.sections else [(None, ordered)]
         number = 0
         sections: list[TopicSection] = []
-        groups = group_by_topic(ordered)
         for topic, qs in groups:
             views = []
             for q in qs:
@@ -319,7 +433,7 @@ def plan_versions(
                     _view(
                         q,
                         number,
-                        seed=seed if shuffle else None,
+                        seed=seed if plan.shuffle_choices else None,
                         salt=salt,
                         bank=owner.get(id(q)),
                         assets=assets,

@@ -9,15 +9,20 @@ header). The PDF is written beside the target and renamed over it when complete.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Location, Problem, QuizgenError
 from ..fileio import atomic_path
 from .base import Carriage, OutputOptions, Selection, WrittenFile, carries_all
+
+if TYPE_CHECKING:
+    from .html import QuizPage
 
 BROWSER_ENV = "QUIZGEN_BROWSER"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -131,6 +136,45 @@ def pages_to_pdf(
     ]
 
 
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+def pdf_page_count(path: Path) -> int:
+    """The number of pages of a PDF the browser printed (its page objects, counted)."""
+    return len(_PAGE_OBJECT.findall(Path(path).read_bytes()))
+
+
+def write_combined_pdf(
+    pages: Sequence[QuizPage],
+    html_path: Path,
+    pdf_path: Path,
+    *,
+    browser: str | os.PathLike[str] | None = None,
+    template_dir: Path | None = None,
+) -> tuple[Path, Path]:
+    """A class set as one HTML file and one PDF, each part starting on the front of a sheet.
+
+    Each part (every version, then every key) is first printed on its own to count its
+    pages; a part with an odd count is followed by a blank page in the combined file, so
+    the next part starts on a new sheet when printed double-sided.
+    """
+    from ..fileio import write_text_atomic
+    from .html import render_combined, render_parts
+
+    executable = find_browser(browser)
+    parts = render_parts(pages, template_dir)
+    blanks: set[int] = set()
+    with tempfile.TemporaryDirectory(prefix="quizgen-parts-") as folder:
+        for number, text in enumerate(parts[:-1]):
+            page = Path(folder) / f"part-{number}.html"
+            page.write_text(text, encoding="utf-8")
+            printed = html_to_pdf(page, page.with_suffix(".pdf"), browser=executable)
+            if pdf_page_count(printed) % 2:
+                blanks.add(number)
+    write_text_atomic(html_path, render_combined(pages, template_dir, frozenset(blanks)))
+    return html_path, html_to_pdf(html_path, pdf_path, browser=executable)
+
+
 def _is_pdf(path: Path) -> bool:
     try:
         with open(path, "rb") as f:
@@ -162,7 +206,9 @@ class PdfFormat:
         """The page options' problems, and a missing browser."""
         from .html import option_problems
 
-        problems = option_problems(options.paper, options.template_dir)
+        problems = option_problems(
+            options.paper, options.template_dir, options.extra.get("layout", "standard")
+        )
         try:
             find_browser(options.browser)
         except QuizgenError as exc:
@@ -170,34 +216,46 @@ class PdfFormat:
         return problems
 
     def outputs(self, selection: Selection, path: Path, options: OutputOptions) -> list[Path]:
-        """Every PDF :meth:`write` writes: each version's student page and key."""
-        from .html import page_paths
+        """Every PDF :meth:`write` writes: each version's student page and key (or one file)."""
+        from .html import page_paths, quiz_options
 
-        pages = page_paths(Path(path).with_suffix(".html"), options.versions)
-        return [Path(path).with_name(page.with_suffix(".pdf").name) for page in pages]
+        return [page.with_suffix(".pdf") for page in page_paths(path, quiz_options(options))]
 
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """A PDF of the student page and of the key of every version, named after ``path``."""
         from ..fileio import check_outputs
-        from .html import write_options, written_files
+        from .html import output_stem, plan_pages, quiz_options, write_quizzes, written_files
 
         check_outputs(self.outputs(selection, path, options), selection.inputs())
         browser = find_browser(options.browser)
         bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        settings = quiz_options(options)
+        stem = output_stem(Path(path))
         with tempfile.TemporaryDirectory(prefix="quizgen-pdf-") as folder:
-            pages = Path(folder) / Path(path).with_suffix(".html").name
-            files = written_files(write_options(selection, pages, options), bank)
+            if settings.combined:
+                pages = plan_pages(selection.banks, selection.questions, settings)
+                _, pdf = write_combined_pdf(
+                    pages,
+                    Path(folder) / f"{stem.name}.html",
+                    stem.with_name(f"{stem.name}.pdf"),
+                    browser=browser,
+                    template_dir=settings.template_dir,
+                )
+                return [WrittenFile(pdf, "class set: every version, then every key (PDF)", bank)]
+            written = write_quizzes(
+                selection.banks, selection.questions, Path(folder) / stem.name, settings
+            )
             return [
                 WrittenFile(
                     html_to_pdf(
                         f.path,
-                        Path(path).with_name(f.path.with_suffix(".pdf").name),
+                        stem.with_name(f.path.with_suffix(".pdf").name),
                         browser=browser,
                     ),
                     f"{f.kind} (PDF)",
                     bank,
                 )
-                for f in files
+                for f in written_files(written, bank)
             ]
 
 

@@ -42,6 +42,7 @@ from ..questions import (
     CASE_NOTE,
     ClozePiece,
     cloze_pieces,
+    default_title,
     letter,
     number_text,
     true_false_text,
@@ -208,7 +209,7 @@ def build_page(selection: Selection, options: OutputOptions) -> WebPage:
             }
         )
     banks = [bank for bank, _ in selection.by_bank()]
-    title = options.title or " · ".join(b.title for b in banks) or "Self-test"
+    title = options.title or (default_title([b.title for b in banks]) if banks else "Self-test")
     data = {
         "generator": f"quizgen {__version__}",
         "storage": STORAGE_PREFIX,

@@ -79,6 +79,7 @@ def grading_rules() -> dict[str, Any]:
             "false_words": rules["true_false"]["false"],
             "group_separators": rules["numbers"]["group_separators"],
             "minus_signs": minus,
+            "approximate_words": rules["numbers"]["approximate_words"],
         }
     except (OSError, KeyError, ValueError, TypeError) as exc:  # a broken install, not bad input
         raise QuizgenError(f"cannot read the grading rules in {RULES_FILE}: {exc}") from None

@@ -41,7 +41,7 @@ from ..bank.model import (
 from ..errors import Location
 from ..questions import FALSE_WORDS, TRUE_WORDS
 from .grading import Layout, grade, make_layout
-from .numbers import GROUP_SEPARATORS, MINUS_SIGNS
+from .numbers import APPROXIMATE_WORDS, GROUP_SEPARATORS, MINUS_SIGNS
 from .text_match import MAX_TYPOS, TYPO_BUDGET
 from .verdict import Verdict
 
@@ -83,7 +83,12 @@ def rules() -> dict[str, Any]:
             "decimal": "a point; a single comma followed by digits that are not a group of three",
             "exponent": "e or E, optional sign, digits",
             "around": "up to 3 non-alphanumeric characters before (currency), any unit text "
-            "after that holds no further number; words before the number are refused",
+            "after that holds no further number; words before the number are refused, except "
+            "one of the approximate words",
+            "approximate_words": list(APPROXIMATE_WORDS),
+            "unit": "when the question has a unit and the unit typed after the number has a "
+            "letter, it must match: equal after casefolding and removing dots and spaces, "
+            "equal without a final 's', or one the start of the other (l, litres); else wrong",
             "tolerance": "right when |value - answer| <= tolerance + 1e-9 * max(1, |answer|)",
             "never_fuzzy": True,
         },

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..bank.model import Cloze, Question
+from ..questions import default_title
 from ..text import to_plain
 from .scheduling import Claim
 from .session import Answer, Card, Clock, QuizSession, utc_now
@@ -47,7 +48,7 @@ def run_quiz(
     """Ask every card, then (with ``retry_wrong``) the missed ones until each is right,
     and print the summary. Returns the session; its ``exit_code`` is 0 or 130."""
     session = QuizSession(cards, retry_wrong=retry_wrong, clock=clock)
-    titles = "; ".join(dict.fromkeys(safe(card.bank.title) for card in cards))
+    titles = safe(default_title([card.bank.title for card in cards]))
     heading = f"Quiz: {titles} ({plural(len(cards), 'question')})"
     terminal.write(terminal.style(terminal.fill(heading), "bold"))
     if terminal.interactive:

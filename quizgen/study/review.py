@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..bank.model import Bank
+from ..questions import default_title
 from .scheduling import Claim
 from .session import (
     DEFAULT_NEW,
@@ -101,7 +102,7 @@ def run_review(
     """A review session: due cards, then new ones; each answer saved as it is given."""
     cards = plan_review(banks, store, clock(), new=new, limit=limit, seed=seed)
     session = ReviewSession(cards, store, scheduler=scheduler, clock=clock)
-    titles = "; ".join(safe(bank.title) for bank in banks)
+    titles = safe(default_title([bank.title for bank in banks]))
     if not cards:
         terminal.write(terminal.style(terminal.fill(f"Review: {titles}"), "bold"))
         terminal.write("Nothing to review now.")

@@ -110,6 +110,10 @@ function makeGrader(rules) {
     "[" + WS + "]*([^\\n]*?)[" + WS + "]*$", "u");
   var UNIT_NUMBER = new RegExp("^[.,]?\\p{Nd}|(^|[" + WS + "])[+\\-]?\\p{Nd}", "u");
   var EXPONENT = /[eE][+\-]?\p{Nd}+$/u;
+  var APPROXIMATE = new RegExp(
+    "^[" + WS + "]*(?:" + rules.approximate_words.map(function (w) {
+      return w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    }).join("|") + ")(?:[" + WS + "]+|(?<=\\.))", "iu");
 
   function asciiDigits(text) {
     // Decimal digits come in runs of ten, zero first: a digit's value is its place in its run.
@@ -164,7 +168,12 @@ function makeGrader(rules) {
   }
 
   function parseNumber(text) {
-    text = strip(text.normalize("NFKC"));
+    var read = readNumber(text);
+    return read === null ? null : read.value;
+  }
+
+  function readNumber(text) {
+    text = strip(text.normalize("NFKC")).replace(APPROXIMATE, "");
     var m = NUMBER.exec(text);
     if (!m || !chars(m[4]).some(isDigit)) return null;
     var prefix = m[1], sign = m[2], prefix2 = m[3], unit = m[5];
@@ -173,7 +182,16 @@ function makeGrader(rules) {
     if ([prefix, prefix2].some(function (p) { return p && ALNUM.test(p); })) return null;
     var value = parseMantissa(rstripChars(m[4], GROUPS));
     if (value === null || !isFinite(value)) return null;
-    return sign && MINUS.indexOf(sign) >= 0 ? -value : value;
+    return { value: sign && MINUS.indexOf(sign) >= 0 ? -value : value, unit: unit || "" };
+  }
+
+  function unitWord(text) { return casefold(text).replace(new RegExp("[" + WS + ".]+", "g"), ""); }
+
+  function unitMatches(typed, unit) {
+    if (!/\p{L}/u.test(typed)) return true;
+    var a = unitWord(typed), b = unitWord(unit);
+    var trim = function (w) { return w.replace(/s+$/, ""); };
+    return a === b || trim(a) === trim(b) || b.indexOf(a) === 0 || a.indexOf(b) === 0;
   }
 
   function accepts(q, value) {
@@ -290,8 +308,9 @@ function makeGrader(rules) {
       return v.outcome === "typo" ? { outcome: "typo", spelling: v.spelling } : { outcome: v.outcome };
     },
     numeric: function (q, said) {
-      var value = parseNumber(said[0]);
-      return { outcome: value !== null && accepts(q, value) ? "right" : "wrong" };
+      var read = readNumber(said[0]);
+      if (read !== null && q.unit && !unitMatches(read.unit, q.unit)) return { outcome: "wrong" };
+      return { outcome: read !== null && accepts(q, read.value) ? "right" : "wrong" };
     },
     cloze: function (q, said) {
       var parts = q.deletions.map(function (d, n) {
