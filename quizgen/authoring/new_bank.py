@@ -213,7 +213,20 @@ def new_bank_text(path: Path, sources: list[Path]) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def create_file(path: Path, text: str) -> Path:
+def refuse_existing(path: Path) -> None:
+    """Raise the "never overwrites" QuizgenError if ``path`` exists."""
+    if path.exists() or path.is_symlink():
+        raise _refused(path)
+
+
+def _refused(path: Path) -> QuizgenError:
+    return QuizgenError(
+        f"{path} already exists; quizgen new never overwrites a file (choose another name)",
+        location=Location(str(path)),
+    )
+
+
+def create_file(path: Path, text: str | bytes) -> Path:
     """Write ``text`` to a new file at ``path``; never replaces an existing one.
 
     The text goes to a temporary file beside ``path`` that is then hard-linked into
@@ -221,12 +234,9 @@ def create_file(path: Path, text: str) -> Path:
     """
     import tempfile
 
-    refused = QuizgenError(
-        f"{path} already exists; quizgen new never overwrites a file (choose another name)",
-        location=Location(str(path)),
-    )
-    if path.exists() or path.is_symlink():
-        raise refused
+    refused = _refused(path)
+    refuse_existing(path)
+    data = text.encode("utf-8") if isinstance(text, str) else text
     folder = path.parent if str(path.parent) else Path(".")
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -237,16 +247,16 @@ def create_file(path: Path, text: str) -> Path:
         ) from None
     tmp = Path(tmp_name)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         os.chmod(tmp, 0o644)
         try:
             os.link(tmp, path)
         except FileExistsError:
             raise refused from None
         except OSError:  # a file system without hard links: an exclusive create instead
-            with open(path, "x", encoding="utf-8", newline="\n") as f:
-                f.write(text)
+            with open(path, "xb") as f:
+                f.write(data)
     except FileExistsError:
         raise refused from None
     except OSError as exc:
