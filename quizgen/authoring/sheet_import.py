@@ -56,6 +56,7 @@ class SheetRow:
 
     number: int
     cells: dict[str, SheetCell]
+    unread: frozenset[str] = frozenset()  # columns whose cell was refused (a formula, a date)
 
 
 @dataclass
@@ -190,6 +191,7 @@ def _read_grid(table: Table, grid: list[list[GridCell]], where: Any) -> None:
             table.error(where(1, 1), f"row 1 has no '{COLUMN_BY_KEY[needed].header}' column")
     for line in grid[1:]:
         cells: dict[str, SheetCell] = {}
+        unread: set[str] = set()
         number = line[0][2] if line else 0
         for value, data_type, row, column in line:
             column_key = columns.get(column, "")
@@ -203,16 +205,18 @@ def _read_grid(table: Table, grid: list[list[GridCell]], where: Any) -> None:
                     f"this cell holds a formula ({str(value)[:30]}); write the text itself, "
                     "or start it with ' to keep the = as text",
                 )
+                unread.add(column_key)
                 continue
             if isinstance(value, datetime.date | datetime.time):
                 table.error(
                     where(row, column),
                     "this cell is a date or time; format the cell as text (or start it with ')",
                 )
+                unread.add(column_key)
                 continue
             cells[column_key] = SheetCell(value, where(row, column))
-        if cells:
-            table.rows.append(SheetRow(number, cells))
+        if cells or unread:
+            table.rows.append(SheetRow(number, cells, frozenset(unread)))
 
 
 def _read_bank(table: Table, grid: list[list[GridCell]], where: Any) -> None:
@@ -282,13 +286,15 @@ class _RowReader:
         self.lines: dict[str, Location] = {}  # key -> cell, for mapping check's problems back
 
     def error(self, key: str, message: str) -> None:
+        if key in self.row.unread:
+            return  # its cell's problem is reported already
         cell = self.row.cells.get(key)
         where = cell.where if cell else self._row_start()
         self.table.error(where, message, self.qid)
 
     def _row_start(self) -> Location:
-        first = next(iter(self.row.cells.values()))
-        return first.where
+        first = next(iter(self.row.cells.values()), None)
+        return first.where if first else Location(self.table.file, self.row.number)
 
     def has(self, key: str) -> bool:
         return key in self.row.cells
@@ -370,13 +376,6 @@ def _question(
             f"unknown type '{_text(type_cell)}'{hint}; the types are {', '.join(QUESTION_TYPES)}",
         )
         return None
-    allowed = set(COMMON_COLUMNS) | set(TYPE_COLUMNS[qtype])
-    for key in row.cells:
-        if key not in allowed:
-            r.error(
-                key,
-                f"column '{COLUMN_BY_KEY[key].header}' does not apply to a {qtype} question; leave it empty",
-            )
     prompt = r.text("prompt")
     text = r.text("text")
     if qtype == "cloze" and text is None and prompt and "{{c" in prompt:
@@ -396,6 +395,13 @@ def _question(
         r.error("id", f"id '{qid}' is used by an earlier row")
     taken.add(qid)
     r.qid = qid
+    allowed = set(COMMON_COLUMNS) | set(TYPE_COLUMNS[qtype])
+    for key in row.cells:
+        if key not in allowed:
+            r.error(
+                key,
+                f"column '{COLUMN_BY_KEY[key].header}' does not apply to a {qtype} question; leave it empty",
+            )
     q: dict[str, Any] = {"id": qid, "type": qtype}
     if prompt is not None:
         q["prompt"] = prompt
@@ -601,7 +607,20 @@ def import_table(
     )
     # A blank line before each question, as a person would write it.
     text = header + re.sub(r"\n(  - id: )", r"\n\n\1", body)
-    return ImportResult(text, tuple(table.problems), _line_cells(text, bank_cells, lines))
+    problems = sorted(table.problems, key=_cell_order)
+    return ImportResult(text, tuple(problems), _line_cells(text, bank_cells, lines))
+
+
+def _cell_order(problem: Problem) -> tuple[str, int, int]:
+    """Problems in reading order: by sheet, row, then column (B2 before A3, F2 before C7)."""
+    where = problem.location
+    match = re.search(r":([^:!]+)!([A-Z]+)(\d+)$", where.file)
+    if match is None:
+        return ("", where.line, where.column)
+    letters = 0
+    for letter in match.group(2):
+        letters = letters * 26 + ord(letter) - ord("A") + 1
+    return (match.group(1), int(match.group(3)), letters)
 
 
 class _IndentedDumper(yaml.SafeDumper):

@@ -70,12 +70,14 @@ def schema(output: Path | None) -> None:
     Code's YAML extension completes keys and flags mistakes as you type:
 
     \b
-      quizgen schema -o bank.schema.json
-      # first line of the bank:
       # yaml-language-server: $schema=bank.schema.json
 
     The schema catches the shape of a bank (keys, types, slugs); `quizgen
     check` still checks the rest (answers among the choices, quotes found).
+
+    \b
+    Example:
+      quizgen schema -o bank.schema.json
     """
     from ..authoring.schema import schema_text
 
