@@ -66,6 +66,15 @@ def watched(paths: Iterable[Path]) -> Watched:
     return Watched(frozenset(files), frozenset(folders))
 
 
+def _filter(current: Watched) -> Callable[[object, str], bool]:
+    """watchfiles' filter: only the files ``current`` names."""
+
+    def matters(_change: object, name: str) -> bool:
+        return current.matters(Path(name))
+
+    return matters
+
+
 def watch_builds(
     paths: list[Path],
     build: Callable[[], object],
@@ -96,7 +105,7 @@ def watch_builds(
             raise QuizgenError("nothing to watch: the banks' folders do not exist")
         for changes in watchfiles.watch(
             *roots,
-            watch_filter=lambda _change, name: current.matters(Path(name)),
+            watch_filter=_filter(current),
             debounce=debounce_ms,
             step=50,
             stop_event=stop,
