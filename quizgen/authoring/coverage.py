@@ -116,14 +116,14 @@ def coverage(banks: list[Bank]) -> CoverageReport:
     refs: dict[Path, list[tuple[Bank, Question, str, Location]]] = {}
     for bank in banks:
         for source in bank.sources.values():
-            title, ids = sources.setdefault(source.path.resolve(), (source.title, []))
+            title, ids = sources.setdefault(source.path, (source.title, []))
             if source.id not in ids:
                 ids.append(source.id)
         for question in bank.questions:
             for ref, document in bank.cited(question):
                 if document is not None:
                     entry = (bank, question, ref.quote, ref.location)
-                    refs.setdefault(document.path.resolve(), []).append(entry)
+                    refs.setdefault(document.path, []).append(entry)
     documents: list[DocumentCoverage] = []
     for path, (title, ids) in sources.items():
         try:
@@ -156,9 +156,10 @@ def _document(
         placed.append(passage)
         cursor = at + len(passage.text)
     citations: list[Citation] = []
-    for bank, question, quote, location in refs:
-        wanted = normalize(quote)
-        at = normalized.find(wanted) if wanted else -1
+    wanted_quotes = [normalize(quote) for _, _, quote, _ in refs]
+    starts_of = _quote_starts(normalized, wanted_quotes)
+    for (bank, question, quote, location), wanted in zip(refs, wanted_quotes, strict=True):
+        at = starts_of.get(wanted, -1)
         end = at + len(wanted) if at >= 0 else -1
         prompt = _prompt_of(question)
         citations.append(Citation(bank.id, question.id, prompt, quote, location, at, end))
@@ -184,6 +185,48 @@ def _document(
         for i, passage in enumerate(placed)
     )
     return DocumentCoverage(path, title, ids, coverages, tuple(citations))
+
+
+_KEY = 24  # quotes are looked up by (up to) their first 24 characters at word starts
+
+
+def _quote_starts(document: str, quotes: list[str]) -> dict[str, int]:
+    """Where each quote first occurs in ``document`` (absent: not found).
+
+    A search of the whole document for each quote costs document x quotes. Instead, one
+    pass over the word starts of the document collects the places where a quote's first
+    characters (up to 24; fewer for a shorter quote, so at most 24 lookups a word) begin,
+    and each quote is then checked only there. A quote that starts inside a word, or is
+    not found that way, gets a plain search: usually a misquote, which ``check`` reports.
+    """
+    by_length: dict[int, set[str]] = {}
+    for quote in quotes:
+        if quote:
+            by_length.setdefault(min(len(quote), _KEY), set()).add(quote[:_KEY])
+    lengths = sorted(by_length.items())
+    candidates: dict[str, list[int]] = {}
+    position = 0
+    while position < len(document):
+        for length, keys in lengths:
+            key = document[position : position + length]
+            if key in keys:
+                candidates.setdefault(key, []).append(position)
+        space = document.find(" ", position)
+        if space < 0:
+            break
+        position = space + 1
+    found: dict[str, int] = {}
+    for quote in dict.fromkeys(quotes):
+        if not quote:
+            continue
+        at = next(
+            (p for p in candidates.get(quote[:_KEY], ()) if document.startswith(quote, p)), -1
+        )
+        if at < 0:
+            at = document.find(quote)
+        if at >= 0:
+            found[quote] = at
+    return found
 
 
 def _merged(ranges: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
