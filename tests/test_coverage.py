@@ -197,3 +197,24 @@ def test_page_in_chromium_highlights_and_links(
         assert "Water evaporates from the oceans" in page.locator(".passage:target").inner_text()
         assert not watch.dialogs and not watch.errors
         assert all(url.startswith("file:") for url in watch.requests)
+
+
+def test_quotes_are_found_where_a_plain_search_finds_them() -> None:
+    from quizgen.authoring.coverage import _quote_starts
+
+    document = (
+        "The river carries water to the sea. The river carries salt to the sea. "
+        "The river carries sand. Rain falls. ondenses"
+    )
+    quotes = [
+        "The river carries salt",  # shares its first words with an earlier sentence
+        "The river carries sand.",
+        "The river carries water to the sea. The river",  # longer than the lookup key
+        "iver carries",  # starts inside a word
+        "Rain",  # shorter than the key
+        "The river carries gold",  # not there
+        "",
+    ]
+    found = _quote_starts(document, quotes)
+    expected = {q: document.find(q) for q in quotes if q and document.find(q) >= 0}
+    assert found == expected
