@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # starts a process and waits for file-system events
+
 BANK = """\
 id: weather
 title: {title}
