@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import click
 
 from ..outputs.base import MAX_VERSIONS
 from .common import (
+    EXIT_INTERRUPTED,
     OutputPath,
     bank_paths_argument,
     browser_option,
@@ -49,6 +51,11 @@ from .common import (
 @click.option("--title", help="The quizzes' heading (default: each bank's title).")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size.  [default: a4]")
 @click.option(
+    "--watch",
+    is_flag=True,
+    help="Build again each time a bank, a source or an image changes (Ctrl-C stops).",
+)
+@click.option(
     "--config",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     metavar="FILE",
@@ -67,6 +74,7 @@ def build(
     title: str | None,
     paper: str | None,
     config: Path | None,
+    watch: bool,
 ) -> None:
     """Check the banks and the formats' limits, then write every chosen output.
 
@@ -83,6 +91,7 @@ def build(
     \b
     Example:
       quizgen build question_bank -o dist --versions 2 --format anki --format pdf
+      quizgen build question_bank --watch
     """
     from ..build import (
         DEFAULT_FORMATS,
@@ -113,44 +122,81 @@ def build(
     settings["formats"] = tuple(chosen_formats(names, "--format"))
     out = settings.get("out_dir", Path("dist"))
     settings.update(strict=strict, ignore=ignore)
-    plan = plan_build(bank_paths, BuildOptions(**settings))
-    report(plan.warnings)
-    written = []
-    steps = plan.steps
-    if sys.stderr.isatty():
-        with click.progressbar(
-            steps,
-            label="Building",
-            width=24,
-            file=sys.stderr,
-            item_show_func=lambda step: step.label if step else "",
-        ) as bar:
-            for step in bar:
+
+    def once() -> None:
+        plan = plan_build(bank_paths, BuildOptions(**settings))
+        report(plan.warnings)
+        written = []
+        steps = plan.steps
+        if sys.stderr.isatty():
+            with click.progressbar(
+                steps,
+                label="Building",
+                width=24,
+                file=sys.stderr,
+                item_show_func=lambda step: step.label if step else "",
+            ) as bar:
+                for step in bar:
+                    written += step.run()
+        else:
+            for number, step in enumerate(steps, start=1):
+                click.echo(f"[{number}/{len(steps)}] {step.label}", err=True)
                 written += step.run()
-    else:
-        for number, step in enumerate(steps, start=1):
-            click.echo(f"[{number}/{len(steps)}] {step.label}", err=True)
-            written += step.run()
-    for path in tidy_previous_build(out, written):
-        click.echo(f"removed {path} (written by the previous build, not by this one)", err=True)
-    width = max(len(str(f.path)) for f in written)
-    click.echo(f"{'file'.ljust(width)}  {'size':>9}  what")
-    for f in written:
-        click.echo(f"{str(f.path).ljust(width)}  {_size(f.size):>9}  {f.kind}")
-    apkgs = [str(f.path) for f in written if f.path.suffix == ".apkg"]
-    studies = [str(f.path) for f in written if f.path.name.endswith(".study.html")]
-    pages = _first_page_per_bank([f for f in written if str(f.path) not in studies])
-    click.echo(f"\nWrote {len(written)} files to {out}/. Next:")
-    if apkgs:
+        for path in tidy_previous_build(out, written):
+            click.echo(f"removed {path} (written by the previous build, not by this one)", err=True)
+        width = max(len(str(f.path)) for f in written)
+        click.echo(f"{'file'.ljust(width)}  {'size':>9}  what")
+        for f in written:
+            click.echo(f"{str(f.path).ljust(width)}  {_size(f.size):>9}  {f.kind}")
+        apkgs = [str(f.path) for f in written if f.path.suffix == ".apkg"]
+        studies = [str(f.path) for f in written if f.path.name.endswith(".study.html")]
+        pages = _first_page_per_bank([f for f in written if str(f.path) not in studies])
+        click.echo(f"\nWrote {len(written)} files to {out}/. Next:")
+        if apkgs:
+            click.echo(
+                f"  students: import {_joined(apkgs)} in Anki (File > Import), or run `quizgen review`"
+            )
+        if studies:
+            click.echo(
+                f"  students: open {_joined(studies)} on a phone or laptop to test themselves"
+            )
+        if pages:
+            click.echo(
+                f"  teachers: open {_joined(pages)} in a browser and print; each key is beside it"
+            )
+
+    if not watch:
+        once()
+        return
+    _watch(bank_paths, once)
+
+
+def _watch(bank_paths: list[Path], once: Callable[[], None]) -> None:
+    """Build now and on every change (docs/authoring.md); a failed build is reported, not fatal."""
+    import time
+
+    from ..authoring.watch import watch_builds
+    from ..errors import QuizgenError
+
+    def failed(exc: QuizgenError) -> None:
+        report(exc.problems)
+        click.echo(f"Build failed ({time.strftime('%H:%M:%S')}); watching for changes.", err=True)
+
+    def changed(files: list[Path]) -> None:
+        names = ", ".join(f.name for f in files[:3]) + (" ..." if len(files) > 3 else "")
+        click.echo(f"\n{time.strftime('%H:%M:%S')} changed: {names}; building", err=True)
+
+    def built() -> None:
+        once()
         click.echo(
-            f"  students: import {_joined(apkgs)} in Anki (File > Import), or run `quizgen review`"
+            f"Built ({time.strftime('%H:%M:%S')}); watching for changes, Ctrl-C stops.", err=True
         )
-    if studies:
-        click.echo(f"  students: open {_joined(studies)} on a phone or laptop to test themselves")
-    if pages:
-        click.echo(
-            f"  teachers: open {_joined(pages)} in a browser and print; each key is beside it"
-        )
+
+    try:
+        watch_builds(bank_paths, built, failed, changed)
+    except KeyboardInterrupt:  # click would call it "Aborted!" and exit 1
+        click.echo("\nStopped watching.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
 
 
 def _first_page_per_bank(written: list[Any]) -> list[str]:
