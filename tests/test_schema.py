@@ -41,11 +41,26 @@ def _yaml_blocks(doc: Path) -> list[str]:
 
 
 def _docs_examples() -> list[tuple[str, str]]:
+    """Every YAML block of the docs that is a bank or questions (not a YAML lesson's keys)."""
     out: list[tuple[str, str]] = []
-    for name in ("bank-format.md", "authoring.md"):
-        for number, block in enumerate(_yaml_blocks(REPO / "docs" / name), start=1):
-            out.append((f"{name}#{number}", block))
+    for name in ("bank-format.md", "authoring.md", "checks.md"):
+        path = REPO / "docs" / name
+        if not path.exists():
+            continue
+        for number, block in enumerate(_yaml_blocks(path), start=1):
+            try:
+                data = yaml.safe_load(block.replace("  - ...\n", ""))
+            except yaml.YAMLError:
+                continue  # a block that shows a mistake on purpose
+            if isinstance(data, list) or (isinstance(data, dict) and "title" in data):
+                out.append((f"{name}#{number}", block))
     return out
+
+
+def test_the_docs_have_examples_to_validate() -> None:
+    names = [name for name, _ in _docs_examples()]
+    assert sum(n.startswith("bank-format.md") for n in names) >= 9  # the bank and eight types
+    assert any(n.startswith("authoring.md") for n in names)
 
 
 @pytest.mark.parametrize("name, block", _docs_examples(), ids=[n for n, _ in _docs_examples()])

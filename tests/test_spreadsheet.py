@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -135,7 +136,8 @@ def test_import_writes_a_bank_that_passes_check(template: Path, tmp_path: Path) 
     out = tmp_path / "bank.yaml"
     result = _run("import", str(template), "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert result.output.endswith("bank.yaml: ok: 6 questions, 0 errors, 0 warnings\n")
+    last = result.output.splitlines()[-1]
+    assert last.startswith(f"{out}: ok: 6 questions, 0 errors, ")
     (bank,) = load_banks([out])
     mc, tf, num, cloze, match, order = bank.questions
     assert mc.id == "falls-clouds" and mc.choices == ("Rain", "Rocks", "yes")  # type: ignore[attr-defined]
@@ -221,12 +223,14 @@ def test_check_problems_come_back_at_their_cells(template: Path, tmp_path: Path)
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0].startswith(
-        f"{template}:Questions!E2: error: question 'falls': answer 'rain' is not one of the choices (in {out}:"
+        f"{template}:Questions!E2: error: question 'falls': answer 'rain' is not one of the choices"
     )
+    assert lines[0].endswith(f" (in {out}:16:13)")
     assert lines[1].startswith(
         f"{template}:Questions!O3: error: question 'snow-falls': quote not found in source 'lesson'"
     )
-    assert lines[-1] == f"{out}: invalid: 1 question, 2 errors, 0 warnings"
+    assert lines[-1].startswith(f"{out}: invalid: ")
+    assert lines[-1].endswith(", 2 errors, 0 warnings")
     assert out.exists()  # written, so that check's line numbers mean something
 
 
@@ -284,9 +288,10 @@ def _comparable(question: Question) -> dict[str, Any]:
     fields = {
         f.name: getattr(question, f.name)
         for f in dataclasses.fields(question)
-        if f.name not in ("location", "locations", "citations")
+        if f.name not in ("location", "locations", "citations", "ignore")
     }
     fields["type"] = question.type
+    fields["ignore"] = [(i.code, i.reason) for i in question.ignore]
     fields["citations"] = [(c.doc, normalize(c.quote)) for c in question.citations]
     return fields
 
@@ -306,7 +311,16 @@ def test_the_shipped_bank_round_trips_through_a_spreadsheet(tmp_path: Path) -> N
         result = _run("import", str(sheet), "-o", str(out))
         assert result.exit_code == 0, result.output
         report = check_paths([out])
-        assert report.problems == []
+
+        def said(problems: list[Any]) -> list[tuple[str, str, str | None]]:
+            # the same message, but the lines it names are the imported file's
+            return [
+                (p.severity, re.sub(r"line \d+", "line N", p.message), p.question) for p in problems
+            ]
+
+        # the same warnings as the bank itself (the item-writing checks), no error
+        assert said(report.problems) == said(check_paths([original.path]).problems)
+        assert not report.errors
         (again,) = report.banks
         assert (again.id, again.title, again.description) == (
             original.id,
@@ -365,3 +379,30 @@ def test_export_refuses_an_item_with_a_line_break(write_bank: Any, tmp_path: Pat
     assert result.exit_code == 1
     assert "question 'two-lines': an item has a line break" in result.output
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_question_s_ignore_entries_survive_the_round_trip(
+    write_bank: Any, tmp_path: Path
+) -> None:
+    bank = write_bank(
+        """\
+        id: ig
+        title: Ignores
+        questions:
+          - id: long-right
+            type: multiple_choice
+            prompt: Which is the full name?
+            choices: [Shanghai Cooperation Organization, SCO, Shanghai]
+            answer: Shanghai Cooperation Organization
+            ignore: {Q201: "the full name is the longest by nature", Q101: "asked on purpose"}
+        """
+    )
+    sheet = tmp_path / "ig.xlsx"
+    assert _run("export", "spreadsheet", str(bank), "-o", str(sheet)).exit_code == 0
+    out = tmp_path / "ig-back.yaml"
+    result = _run("import", str(sheet), "-o", str(out))
+    assert "0 errors" in result.output, result.output
+    (before,) = load_banks([bank])
+    (after,) = load_banks([out])
+    assert _comparable(after.questions[0]) == _comparable(before.questions[0])
+    assert [i.code for i in after.questions[0].ignore] == ["Q201", "Q101"]

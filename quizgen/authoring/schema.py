@@ -19,6 +19,7 @@ from ..bank.builders import TYPE_KEYS
 from ..bank.common_keys import COMMON_KEYS, IMAGE_SUFFIXES
 from ..bank.model import DIFFICULTIES, MAX_CLOZE_NUMBER, QUESTION_TYPES
 from ..bank.parse import BANK_KEYS, SOURCE_KEYS
+from ..bank.quality.codes import ignorable
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MAX_CHOICES = 10
@@ -77,6 +78,13 @@ COMMON: dict[str, Schema] = {
         "type": "string",
         "pattern": rf"\.({_SUFFIXES})$",
         "description": "An image file beside the bank (png, jpg, jpeg, gif, svg, webp).",
+    },
+    "ignore": {
+        "type": "object",
+        "propertyNames": {"enum": ignorable()},
+        "additionalProperties": TEXT,
+        "description": "Checks to silence for this question, each with its reason: "
+        '{Q201: "why it does not apply"} (docs/checks.md).',
     },
 }
 

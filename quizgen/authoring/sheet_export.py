@@ -86,6 +86,11 @@ def question_row(question: Question, folder: Path | None = None) -> dict[str, Ce
         "points": None if question.points == 1 else _number(question.points),
         "image": _relative(question.image, folder) if question.image and folder else None,
     }
+    if question.ignore:
+        # One entry a line; a line break inside a reason becomes a space.
+        row["ignore"] = "\n".join(
+            f"{i.code}: {' '.join(i.reason.split())}" for i in question.ignore
+        )
     if question.citations:
         docs = {ref.doc for ref in question.citations}
         row["doc"] = (

@@ -83,6 +83,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("shuffle", "shuffle", "multiple_choice, multiple_answer: FALSE keeps your order.", 9),
     Column("case_sensitive", "case sensitive", "short_answer: TRUE if case matters.", 9),
     Column("image", "image", "Optional: an image file, relative to this spreadsheet.", 14),
+    Column(
+        "ignore",
+        "ignore",
+        "Optional: item-writing checks to silence for this question, one a line as "
+        "CODE: the reason (Q201: the longest choice is right here by design); docs/checks.md.",
+        20,
+    ),
 )
 
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
@@ -100,6 +107,7 @@ COMMON_COLUMNS = (
     "doc",
     "quote",
     "image",
+    "ignore",
 )
 TYPE_COLUMNS: dict[str, tuple[str, ...]] = {
     "multiple_choice": ("choices", "answer", "shuffle"),

@@ -490,6 +490,16 @@ def _question(
     image = r.text("image")
     if image is not None:
         q["image"] = image
+    ignores = r.items("ignore")
+    if ignores:
+        silenced: dict[str, str] = {}
+        for line in ignores:
+            code, colon, reason = line.partition(":")
+            if not colon or not reason.strip() or not code.strip():
+                r.error("ignore", f"write each ignore line as CODE: the reason, not '{line[:30]}'")
+                continue
+            silenced[code.strip().upper()] = reason.strip()
+        q["ignore"] = silenced
     citations = _citations(r, sources)
     if citations:
         q["source"] = citations[0] if len(citations) == 1 else citations
