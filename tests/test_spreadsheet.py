@@ -159,7 +159,7 @@ def test_import_locates_every_problem_at_its_cell_and_writes_nothing(
     _fill(
         template,
         [
-            {"type": "numeric", "prompt": "How many?", "answer": "9,000", "source quote": "Rain"},
+            {"type": "numeric", "prompt": "How many?", "answer": "nine", "source quote": "Rain"},
             {"type": "mulitple_choice", "prompt": "Which?"},
             {"type": "true_false", "prompt": "Is it?", "answer": "maybe", "tolerance": 3},
             {"id": "Water_Cycle", "type": "short_answer", "prompt": "What?", "answer": "rain"},
@@ -182,8 +182,7 @@ def test_import_locates_every_problem_at_its_cell_and_writes_nothing(
     name = str(template)
     lines = result.output.splitlines()
     assert lines == [
-        f"{name}:Questions!F2: error: question 'many': answer must be a number, not '9,000' "
-        "(write 9000 without the commas)",
+        f"{name}:Questions!F2: error: question 'many': answer must be a number, not 'nine'",
         f"{name}:Questions!B3: error: unknown type 'mulitple_choice' (did you mean "
         "'multiple_choice'?); the types are " + ", ".join(QUESTION_TYPES),
         f"{name}:Questions!F4: error: question 'q4': answer must be TRUE or FALSE, not 'maybe'",
@@ -381,7 +380,7 @@ def test_export_refuses_an_item_with_a_line_break(write_bank: Any, tmp_path: Pat
     assert not (tmp_path / "x.xlsx").exists()
 
 
-def test_a_question_s_ignore_entries_survive_the_round_trip(
+def test_ignore_partial_and_written_numbers_survive_the_round_trip(
     write_bank: Any, tmp_path: Path
 ) -> None:
     bank = write_bank(
@@ -395,6 +394,20 @@ def test_a_question_s_ignore_entries_survive_the_round_trip(
             choices: [Shanghai Cooperation Organization, SCO, Shanghai]
             answer: Shanghai Cooperation Organization
             ignore: {Q201: "the full name is the longest by nature", Q101: "asked on purpose"}
+          - id: litres
+            type: numeric
+            prompt: How many litres?
+            answer: 150,000
+          - id: price
+            type: numeric
+            prompt: What did it cost?
+            answer: 2.50
+            tolerance: 0.05
+          - id: pairs
+            type: matching
+            prompt: Match them.
+            pairs: [[a, b], [c, d]]
+            partial: true
         """
     )
     sheet = tmp_path / "ig.xlsx"
@@ -404,5 +417,9 @@ def test_a_question_s_ignore_entries_survive_the_round_trip(
     assert "0 errors" in result.output, result.output
     (before,) = load_banks([bank])
     (after,) = load_banks([out])
-    assert _comparable(after.questions[0]) == _comparable(before.questions[0])
+    assert [_comparable(q) for q in after.questions] == [_comparable(q) for q in before.questions]
     assert [i.code for i in after.questions[0].ignore] == ["Q201", "Q101"]
+    litres, price, pairs = after.questions[1:]
+    assert (litres.answer, litres.answer_text) == (150000, "150,000")  # type: ignore[attr-defined]
+    assert (price.answer, price.answer_text) == (2.5, "2.50")  # type: ignore[attr-defined]
+    assert pairs.partial

@@ -89,6 +89,10 @@ COMMON: dict[str, Schema] = {
 }
 
 _ONE_OR_MORE: Schema = {"anyOf": [TEXT, _texts(1, "")]}
+_PARTIAL: Schema = {
+    "type": "boolean",
+    "description": "true: part credit, the points shared equally among the parts.",
+}
 
 #: The schema of each type's own keys.
 TYPE_PROPERTIES: dict[str, dict[str, Schema]] = {
@@ -101,6 +105,7 @@ TYPE_PROPERTIES: dict[str, dict[str, Schema]] = {
         "choices": _texts(2, "2 to 10 different choices.", maximum=MAX_CHOICES),
         "answer": _described(_ONE_OR_MORE, "The right choice or choices."),
         "shuffle": {"type": "boolean", "description": "false keeps your order; default true."},
+        "partial": _PARTIAL,
     },
     "true_false": {
         "answer": {"type": "boolean", "description": "true or false."},
@@ -110,7 +115,17 @@ TYPE_PROPERTIES: dict[str, dict[str, Schema]] = {
         "case_sensitive": {"type": "boolean", "description": "Default false."},
     },
     "numeric": {
-        "answer": {"type": "number", "description": "A number (10, 2.5, 1_000)."},
+        "answer": {
+            "description": "A number (10, 2.5, 1_000), or digits grouped in threes (150,000).",
+            "anyOf": [
+                {"type": "number"},
+                {
+                    "type": "string",
+                    "pattern": "^[+-]?[0-9]{1,3}([, \u00a0\u202f])[0-9]{3}(\\1[0-9]{3})*"
+                    "(\\.[0-9]+)?$",
+                },
+            ],
+        },
         "tolerance": {"type": "number", "minimum": 0, "description": "Default 0."},
         "unit": _described(TEXT, "Shown next to the answer box."),
     },
@@ -123,6 +138,7 @@ TYPE_PROPERTIES: dict[str, dict[str, Schema]] = {
                 f"numbered c1 to c{MAX_CLOZE_NUMBER}."
             ),
         },
+        "partial": _PARTIAL,
     },
     "matching": {
         "pairs": {
@@ -141,9 +157,11 @@ TYPE_PROPERTIES: dict[str, dict[str, Schema]] = {
                 {"type": "object", "minProperties": 2, "additionalProperties": TEXT},
             ],
         },
+        "partial": _PARTIAL,
     },
     "ordering": {
         "items": _texts(2, "Two or more different items, in the right order."),
+        "partial": _PARTIAL,
     },
 }
 

@@ -86,6 +86,8 @@ def question_row(question: Question, folder: Path | None = None) -> dict[str, Ce
         "points": None if question.points == 1 else _number(question.points),
         "image": _relative(question.image, folder) if question.image and folder else None,
     }
+    if question.partial:
+        row["partial"] = True
     if question.ignore:
         # One entry a line; a line break inside a reason becomes a space.
         row["ignore"] = "\n".join(
@@ -113,7 +115,8 @@ def question_row(question: Question, folder: Path | None = None) -> dict[str, Ce
         row["answer"] = _lines(question.answers, question, "answer")
         row["case_sensitive"] = True if question.case_sensitive else None
     elif isinstance(question, Numeric):
-        row["answer"] = _number(question.answer)
+        # As the bank wrote it (150,000 or 2.50), else the value.
+        row["answer"] = question.answer_text or _number(question.answer)
         row["tolerance"] = _number(question.tolerance) if question.tolerance else None
         row["unit"] = question.unit
     elif isinstance(question, Cloze):

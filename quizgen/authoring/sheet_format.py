@@ -56,7 +56,7 @@ COLUMNS: tuple[Column, ...] = (
         "answer",
         "multiple_choice: the right choice, as written in choices. multiple_answer: the right "
         "choices, one per line. true_false: TRUE or FALSE. short_answer: the accepted answers, "
-        "one per line, the first is shown. numeric: a number (1500, not 1,500). matching: the "
+        "one per line, the first is shown. numeric: a number (1500, or 1,500 grouped in threes). matching: the "
         "right item of each left one, one per line in the same order. cloze, ordering: empty.",
         24,
     ),
@@ -82,6 +82,13 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("shuffle", "shuffle", "multiple_choice, multiple_answer: FALSE keeps your order.", 9),
     Column("case_sensitive", "case sensitive", "short_answer: TRUE if case matters.", 9),
+    Column(
+        "partial",
+        "partial",
+        "multiple_answer, cloze, matching, ordering: TRUE for part credit (the points "
+        "shared equally among the parts).",
+        9,
+    ),
     Column("image", "image", "Optional: an image file, relative to this spreadsheet.", 14),
     Column(
         "ignore",
@@ -111,13 +118,13 @@ COMMON_COLUMNS = (
 )
 TYPE_COLUMNS: dict[str, tuple[str, ...]] = {
     "multiple_choice": ("choices", "answer", "shuffle"),
-    "multiple_answer": ("choices", "answer", "shuffle"),
+    "multiple_answer": ("choices", "answer", "shuffle", "partial"),
     "true_false": ("answer",),
     "short_answer": ("answer", "case_sensitive"),
     "numeric": ("answer", "tolerance", "unit"),
-    "cloze": ("text",),
-    "matching": ("choices", "answer"),
-    "ordering": ("choices",),
+    "cloze": ("text", "partial"),
+    "matching": ("choices", "answer", "partial"),
+    "ordering": ("choices", "partial"),
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import math
 import os
 import re
 from collections.abc import Sequence
@@ -326,19 +327,26 @@ class _RowReader:
         self.error(key, f"{COLUMN_BY_KEY[key].header} must be TRUE or FALSE, not '{word[:20]}'")
         return None
 
-    def number(self, key: str) -> float | int | None:
+    def number(self, key: str, *, grouped: bool = False) -> float | int | str | None:
+        """A number cell, or a number written as text (kept as written: ``2.50``).
+
+        With ``grouped`` (a numeric answer), digits grouped in threes (``150,000``) are
+        kept as text too, as the bank format allows there.
+        """
         cell = self.row.cells.get(key)
         if cell is None:
             return None
         self.lines[key] = cell.where
         if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
             return cell.value
-        text = _text(cell).replace("_", "")
+        text = _text(cell)
+        if grouped and _GROUPED.fullmatch(text):
+            return text  # a quoted "150,000": the loader reads the grouping
         try:
-            value = float(text)
+            value = float(text.replace("_", ""))
         except ValueError:
             value = None
-        if value is None or text.lower() in ("nan", "inf", "-inf", "infinity"):
+        if value is None or not math.isfinite(value) or not _PLAIN_NUMBER.fullmatch(text):
             hint = ""
             if re.fullmatch(r"-?\d{1,3}(,\d{3})+(\.\d+)?", text):
                 hint = f" (write {text.replace(',', '')} without the commas)"
@@ -346,7 +354,16 @@ class _RowReader:
                 key, f"{COLUMN_BY_KEY[key].header} must be a number, not '{text[:20]}'{hint}"
             )
             return None
-        return int(value) if value.is_integer() and "." not in text else value
+        return WrittenNumber(text)
+
+
+class WrittenNumber(str):
+    """A number written as text in a cell (``2.50``), emitted as that plain YAML number."""
+
+
+# What YAML reads as a number and quizgen accepts: digits, '_' groups, a decimal part.
+_PLAIN_NUMBER = re.compile(r"[+-]?\d[\d_]*(\.\d+)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?P<sep>[, \u00a0\u202f])\d{3}(?:(?P=sep)\d{3})*(\.\d+)?")
 
 
 def _auto_id(prompt: str | None, number: int, taken: set[str]) -> str:
@@ -445,7 +462,7 @@ def _question(
         if not r.has("answer"):
             r.error("answer", "a numeric question needs a number as its answer")
         for key in ("answer", "tolerance"):
-            number = r.number(key)
+            number = r.number(key, grouped=key == "answer")
             if number is not None:
                 q[key] = number
         unit = r.text("unit")
@@ -490,6 +507,9 @@ def _question(
     image = r.text("image")
     if image is not None:
         q["image"] = image
+    partial = r.boolean("partial")
+    if partial is not None:
+        q["partial"] = partial
     ignores = r.items("ignore")
     if ignores:
         silenced: dict[str, str] = {}
@@ -638,6 +658,14 @@ class _IndentedDumper(yaml.SafeDumper):
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> Any:
         return super().increase_indent(flow, False)
+
+
+def _written_number(dumper: yaml.SafeDumper, value: WrittenNumber) -> yaml.ScalarNode:
+    tag = "tag:yaml.org,2002:float" if "." in value else "tag:yaml.org,2002:int"
+    return dumper.represent_scalar(tag, str(value))  # plain: YAML reads it as that number
+
+
+_IndentedDumper.add_representer(WrittenNumber, _written_number)
 
 
 def _line_cells(
