@@ -10,7 +10,7 @@ from ..text import to_terminal
 from .model import Bank, Cloze, Question
 
 #: The narrowest the prompt column gets before the other columns give up room.
-MIN_PROMPT = 30
+MIN_PROMPT = 25
 #: How narrow each other column may be squeezed (id, type, topic, level, tags), bank aside.
 _FLOORS = {"bank": 8, "id": 12, "type": 7, "topic": 10, "level": 6, "tags": 8}
 _SHORT_TYPES = {
@@ -25,6 +25,9 @@ _SHORT_TYPES = {
 }
 _GAP = "  "
 _SQUEEZE = ("tags", "topic", "bank", "type", "level", "id")
+_DROP = ("level", "tags", "topic", "bank", "type")
+#: The narrowest the prompt gets before whole columns are dropped.
+PROMPT_FLOOR = 12
 
 
 @dataclass(frozen=True)
@@ -81,20 +84,35 @@ def _fit(columns: dict[str, list[str]], width: int) -> dict[str, int]:
     Each column starts as wide as its widest cell. While the prompt would get fewer than
     :data:`MIN_PROMPT` columns (or fewer than its longest cell), the other columns give
     up room in the order of :data:`_SQUEEZE` (tags and topic first, the id last), each
-    down to its floor; the prompt takes whatever is left.
+    down to its floor; the prompt takes whatever is left. Where even the floors leave
+    the prompt fewer than :data:`PROMPT_FLOOR` columns, whole columns are dropped in
+    the order of :data:`_DROP` (width 0), and at last the id is cut too.
     """
     widths = {name: max(map(len, cells)) for name, cells in columns.items()}
     prompt = widths.pop("prompt")
-    gaps = len(_GAP) * len(widths)
-    excess = sum(widths.values()) + gaps + min(prompt, MIN_PROMPT) - width
+
+    def excess(want: int) -> int:
+        shown = [w for w in widths.values() if w]
+        return sum(shown) + len(_GAP) * len(shown) + want - width
+
+    over = excess(min(prompt, MIN_PROMPT))
     for name in _SQUEEZE:
-        if excess <= 0:
+        if over <= 0:
             break
         if name in widths:
-            given = min(excess, max(0, widths[name] - _FLOORS[name]))
+            given = min(over, max(0, widths[name] - _FLOORS[name]))
             widths[name] -= given
-            excess -= given
-    widths["prompt"] = max(1, min(prompt, width - sum(widths.values()) - gaps))
+            over -= given
+    for name in _DROP:
+        if excess(min(prompt, PROMPT_FLOOR)) <= 0:
+            break
+        if name in widths:
+            widths[name] = 0
+    over = excess(min(prompt, PROMPT_FLOOR))
+    if over > 0:
+        widths["id"] = max(1, widths["id"] - over)
+    shown = [w for w in widths.values() if w]
+    widths["prompt"] = max(1, min(prompt, width - sum(shown) - len(_GAP) * len(shown)))
     return widths
 
 
@@ -134,6 +152,7 @@ def format_listing(
         parts = [
             _cut(cell, widths[name]).ljust(widths[name])
             for name, cell in zip(names, cells, strict=True)
+            if widths[name]  # a column dropped for want of room has width 0
         ]
         return _GAP.join(parts).rstrip()
 

@@ -69,12 +69,13 @@ def topics_and_tags(
     source: Bank | Iterable[Bank] | Iterable[Question],
 ) -> tuple[Counter[str], Counter[str]]:
     """The topics and the tags of the questions, each with its number of questions,
-    in the order they first appear."""
+    in the order they first appear (topics that differ only in case are one)."""
     topics: Counter[str] = Counter()
     tags: Counter[str] = Counter()
+    spelling: dict[str, str] = {}  # topics match whatever their case: the first spelling
     for question in _questions_of(source):
         if question.topic:
-            topics[question.topic] += 1
+            topics[spelling.setdefault(question.topic.casefold(), question.topic)] += 1
         tags.update(dict.fromkeys(question.tags, 1))
     return topics, tags
 

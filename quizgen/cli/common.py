@@ -164,7 +164,9 @@ def _completion_names(ctx: click.Context, which: str) -> list[str]:
     from ..bank.select import topics_and_tags
 
     try:
-        paths = list(ctx.params.get("paths") or ()) or _default_paths(quiet=True)
+        # While completing, click may leave the PATH arguments unparsed in ctx.args.
+        named = list(ctx.params.get("paths") or ()) or [Path(a) for a in ctx.args]
+        paths = [p for p in named if p.exists()] or _default_paths(quiet=True)
         banks = [bank for path in bank_files(paths) if (bank := parse_bank(path)[0]) is not None]
     except Exception:  # completion must never fail loudly
         return []

@@ -146,14 +146,10 @@ def review(
 
     def session() -> int:
         banks = load_banks_or_default(paths)
+        chosen = selected_criteria(banks, criteria)  # before the state file is made
         with ReviewStore(state_file or default_state_path()) as store:
             result = run_review(
-                Terminal(),
-                banks,
-                store,
-                new=new_cards,
-                limit=limit,
-                criteria=selected_criteria(banks, criteria),
+                Terminal(), banks, store, new=new_cards, limit=limit, criteria=chosen
             )
         return result.exit_code
 

@@ -178,7 +178,7 @@ def _show_next(
         terminal.write(f"Next card due {describe_due(earliest, now)}.")
     if waiting:
         left = new_left_today(banks, store, now, new)
-        today = "" if left else f" (today's {plural(new, 'new card')} are done)"
+        today = f" (today's {plural(new, 'new card')} are done)" if new and not left else ""
         terminal.write(f"{plural(waiting, 'new card')} not yet studied{today}.")
     if earliest is None and not waiting:
         terminal.write("No cards in these banks.")

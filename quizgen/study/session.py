@@ -315,7 +315,7 @@ def plan_review(
                 fresh.append(Card(question, bank, layout))
             elif record.due <= now:
                 due.append(Card(question, bank, layout, record))
-            elif record.state in (LEARNING, RELEARNING) and record.due <= now + LEARN_AHEAD:
+            elif record.state in (LEARNING, RELEARNING) and record.due - now <= LEARN_AHEAD:
                 ahead.append(Card(question, bank, layout, record))
     due.sort(key=_due_of)
     ahead.sort(key=_due_of)
@@ -354,7 +354,7 @@ class ReviewSession(Session):
         now = self.clock()
         if self._learning and (
             _due_of(self._learning[0]) <= now
-            or (not self._queue and _due_of(self._learning[0]) <= now + self.learn_ahead)
+            or (not self._queue and _due_of(self._learning[0]) - now <= self.learn_ahead)
         ):
             card: Card | None = self._learning.pop(0)
             self._card_round = 1
@@ -388,7 +388,8 @@ class ReviewSession(Session):
             reviewed_at=when,
             duration_ms=self._duration_ms(),
         )
-        if state.state in (LEARNING, RELEARNING) and state.due <= when + self.learn_ahead:
+        soon = timedelta(0) < state.due - when <= self.learn_ahead  # not at the end of time
+        if state.state in (LEARNING, RELEARNING) and soon:
             record = CardRecord(
                 card.record.id if card.record else 0,
                 card.bank.id,
