@@ -855,7 +855,6 @@ def test_stats_shows_the_state_file_a_forecast_and_retention_per_topic(write_ban
         Terminal(io.StringIO(), out, interactive=False, color=False),
         [figures],
         state=tmp_path / "s.sqlite3",
-        now=clock(),
     )
     text = out.getvalue()
     assert text.startswith(f"State: {tmp_path / 's.sqlite3'}\n")

@@ -179,7 +179,7 @@ def stats(paths: tuple[Path, ...], state_file: Path | None, criteria: Criteria) 
         now = utc_now()
         with ReviewStore(path, create=False) as store:
             figures = collect_stats(banks, store, now, chosen)
-        show_stats(Terminal(), figures, state=path, now=now)
+        show_stats(Terminal(), figures, state=path)
         return EXIT_OK
 
     _run_study(session, reads_answers=False)

@@ -52,6 +52,7 @@ class BankStats:
     streak_days: int
     forecast: tuple[int, ...] = ()
     retention: tuple[TopicRetention, ...] = ()
+    today: date | None = None  # the local date of the forecast's first day
 
     @property
     def right_share(self) -> float | None:
@@ -116,6 +117,7 @@ def bank_stats(
         streak_days=streak(days, local_time(now).date()),
         forecast=tuple(forecast),
         retention=retention_by_topic(questions, history, since),
+        today=_local_date(now),
     )
 
 
@@ -147,13 +149,16 @@ def collect_stats(
     return [bank_stats(bank, store, now, criteria) for bank in banks]
 
 
-def forecast_lines(forecast: Sequence[int], now: datetime) -> list[str]:
-    """A bar per day: ``today   ████████  8``, then ``Tue 27  ██  2``..."""
-    top = max(forecast, default=0)
+def _local_date(now: datetime) -> date:
     try:
-        first = local_time(now).date()
+        return local_time(now).date()
     except (OverflowError, ValueError):
-        first = now.date()
+        return now.date()
+
+
+def forecast_lines(forecast: Sequence[int], first: date) -> list[str]:
+    """A bar per day from ``first``: ``today   ████████ 8``, then ``Tue 27  ██ 2``..."""
+    top = max(forecast, default=0)
     lines = []
     for day, count in enumerate(forecast):
         try:
@@ -170,7 +175,6 @@ def show_stats(
     stats: Sequence[BankStats],
     *,
     state: Path | None = None,
-    now: datetime | None = None,
 ) -> None:
     """Where the state file is, then one block per bank: counts, a 7-day forecast,
     recent reviews, retention per topic and the streak."""
@@ -178,7 +182,6 @@ def show_stats(
         missing = "" if state.exists() else " (not made yet: no review so far)"
         terminal.write(f"State: {safe(str(state))}{missing}")
         terminal.write()
-    when = now or datetime.now(timezone.utc)
     for n, s in enumerate(stats):
         if n:
             terminal.write()
@@ -192,7 +195,7 @@ def show_stats(
         )
         if s.due_week:
             terminal.write("  due in the next 7 days:")
-            for line in forecast_lines(s.forecast, when):
+            for line in forecast_lines(s.forecast, s.today or date.today()):
                 terminal.write(line)
         share = (
             f", {percent(s.right_30_days, s.reviews_30_days)} right" if s.reviews_30_days else ""
