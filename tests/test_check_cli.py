@@ -118,7 +118,7 @@ def test_an_invalid_bank_exits_1_with_located_errors_and_a_summary(folder):
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "bank.yaml:10:13: error: question 'energy': answer 'Fishing' is not one of the choices",
-        "invalid: 1 file, 2 questions (1 valid), 1 error, 0 warnings",
+        "invalid: 1 file, 2 questions (1 with errors), 1 error, 0 warnings",
     ]
 
 
@@ -132,13 +132,13 @@ def test_the_summary_counts_every_question_in_the_file_not_only_valid_ones(folde
     result = run_check("bank.yaml")
     assert result.exit_code == 1
     assert result.output.splitlines()[-1] == (
-        "invalid: 1 file, 9 questions (2 valid), 7 errors, 0 warnings"
+        "invalid: 1 file, 9 questions (7 with errors), 7 errors, 0 warnings"
     )
     summary = json.loads(run_check("bank.yaml", "--format", "json").output)["summary"]
     assert summary == {
         "files": 1,
         "questions": 9,
-        "valid": 2,
+        "with_errors": 7,
         "errors": 7,
         "warnings": 0,
         "ok": False,
@@ -189,7 +189,7 @@ def test_every_problem_of_every_file_is_printed(folder):
     assert result.output.splitlines() == [
         "banks/a.yaml:10:13: error: question 'energy': answer 'Fishing' is not one of the choices",
         "banks/b.yml:15:13: error: question 'defense': answer must be true or false, not text",
-        "invalid: 2 files, 4 questions (2 valid), 2 errors, 0 warnings",
+        "invalid: 2 files, 4 questions (2 with errors), 2 errors, 0 warnings",
     ]
 
 
@@ -255,7 +255,14 @@ def test_json_format_of_a_file_level_problem_has_no_question(folder):
 def test_json_format_of_a_valid_bank_has_no_problems_and_warnings_show(folder):
     write("bank.yaml", VALID)
     assert json.loads(run_check("bank.yaml", "--format", "json").output) == {
-        "summary": {"files": 1, "questions": 2, "valid": 2, "errors": 0, "warnings": 0, "ok": True},
+        "summary": {
+            "files": 1,
+            "questions": 2,
+            "with_errors": 0,
+            "errors": 0,
+            "warnings": 0,
+            "ok": True,
+        },
         "problems": [],
     }
     write("bank.yaml", WARNING)
@@ -369,7 +376,7 @@ def test_the_installed_command_exit_codes_and_output(folder, command):
     assert invalid.returncode == 1
     assert invalid.stdout.splitlines() == [
         "invalid.yaml:10:13: error: question 'energy': answer 'Fishing' is not one of the choices",
-        "invalid: 1 file, 2 questions (1 valid), 1 error, 0 warnings",
+        "invalid: 1 file, 2 questions (1 with errors), 1 error, 0 warnings",
     ]
     missing = run_process(command, "check", "missing.yaml", cwd=folder)
     assert missing.returncode == 2
