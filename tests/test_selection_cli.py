@@ -34,6 +34,7 @@ def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = No
         ["html", "{bank}", "-o", "{tmp}/q.html"],
         ["anki", "{bank}", "-o", "{tmp}/q.apkg"],
         ["export", "json", "{bank}", "-o", "{tmp}/q.json"],
+        ["web", "{bank}", "-o", "{tmp}/q.html"],
         ["review", "{bank}", "--state", "{tmp}/s.sqlite3"],
         ["stats", "{bank}", "--state", "{tmp}/s.sqlite3"],
     ],

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ..errors import QuizgenError
 from .common import (
     bank_paths_argument,
     load_banks_or_default,

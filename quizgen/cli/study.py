@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from ..errors import QuizgenError
 from .common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
