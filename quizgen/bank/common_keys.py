@@ -227,8 +227,11 @@ def _source_ref(
     doc = r.text(fields["doc"], f"{what} doc")
     quote = r.text(fields["quote"], f"{what} quote")
     if doc is not None and doc not in sources:
-        # The closest source, or else the list of them: never both ("(did you mean 'blog'?) (blog)").
-        hint = did_you_mean(doc, list(sources)) or f" ({', '.join(sources) or 'none are declared'})"
+        # The closest source, and the list of them unless it names only that one again
+        # (never "(did you mean 'blog'?) (blog)").
+        hint = did_you_mean(doc, list(sources))
+        if not hint or len(sources) > 1:
+            hint += f" ({', '.join(sources) or 'none are declared'})"
         r.error(fields["doc"], f"{what} doc '{doc}' is not in the bank's sources{hint}")
         doc = None
     if doc is None or quote is None:
