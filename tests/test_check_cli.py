@@ -224,6 +224,7 @@ def test_json_format_lists_every_problem(folder):
             "severity": "error",
             "message": "answer 'Fishing' is not one of the choices",
             "question": "energy",
+            "code": None,
         },
         {
             "file": "bank.yaml",
@@ -232,6 +233,7 @@ def test_json_format_lists_every_problem(folder):
             "severity": "error",
             "message": "points must be a positive number",
             "question": "energy",
+            "code": None,
         },
     ]
 
@@ -248,6 +250,7 @@ def test_json_format_of_a_file_level_problem_has_no_question(folder):
             "severity": "error",
             "message": "a bank file must be a mapping, not a list",
             "question": None,
+            "code": None,
         }
     ]
 
@@ -394,6 +397,7 @@ def test_the_installed_command_exit_codes_and_output(folder, command):
         "severity": "error",
         "message": "answer 'Fishing' is not one of the choices",
         "question": "energy",
+        "code": None,
     }
 
 
@@ -581,6 +585,7 @@ def test_json_format_when_there_is_nothing_to_read_is_still_an_object(folder):
             "severity": "error",
             "message": "no *.yaml or *.yml bank files in folder empty",
             "question": None,
+            "code": None,
         }
     ]
     text = run_check("empty")
