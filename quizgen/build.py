@@ -92,7 +92,8 @@ def plan_build(paths: list[Path], options: BuildOptions) -> BuildPlan:
     from .outputs.registry import get_format
 
     formats = [get_format(name) for name in dict.fromkeys(options.formats)]
-    report = check_paths(paths, ignore=options.ignore)
+    # A missing source document is a warning here (quotes not verified), as everywhere but check.
+    report = check_paths(paths, ignore=options.ignore, missing_sources="warning")
     if report.errors or (options.strict and report.warnings):
         raise QuizgenError(report.problems if options.strict else report.errors)
     problems: list[Problem] = list(report.warnings)

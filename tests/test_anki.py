@@ -633,7 +633,7 @@ def test_cli_adds_the_apkg_suffix_when_missing(bank_path, tmp_path, typed, writt
 def test_cli_errors_exit_1_with_message(bank_path, tmp_path):
     result = run_cli("anki", str(bank_path), "--tag", "nope", "-o", "x.apkg", cwd=tmp_path)
     assert result.returncode == 1
-    assert "error: no questions match" in result.stderr
+    assert "error: --tag 'nope': no question has this tag" in result.stderr
     assert "Traceback" not in result.stderr
     result = run_cli("anki", str(bank_path), "--type", "essay", cwd=tmp_path)
     assert result.returncode == 2

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 import quizgen
 from quizgen.bank.load import bank_files
 from quizgen.cli import cli
+from quizgen.cli.common import SAMPLE_BANK_NOTICE
 from quizgen.resources import shipped_bank_dir
 
 SEED = "seeds/004_369735ee3e7b3786.txt"
@@ -117,8 +118,62 @@ def test_an_invalid_bank_exits_1_with_located_errors_and_a_summary(folder):
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "bank.yaml:10:13: error: question 'energy': answer 'Fishing' is not one of the choices",
-        "invalid: 1 file, 2 questions, 1 error, 0 warnings",
+        "invalid: 1 file, 2 questions (1 with errors), 1 error, 0 warnings",
     ]
+
+
+def test_the_summary_counts_every_question_in_the_file_not_only_valid_ones(folder):
+    """ux17: a file of 8 questions, 7 broken, said "1 question"."""
+    broken = "".join(
+        f"  - id: q{n}\n    type: true_false\n    prompt: Is it {n}?\n    answer: maybe\n"
+        for n in range(7)
+    )
+    write("bank.yaml", VALID.replace("questions:\n", "questions:\n" + broken, 1))
+    result = run_check("bank.yaml")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (
+        "invalid: 1 file, 9 questions (7 with errors), 7 errors, 0 warnings"
+    )
+    summary = json.loads(run_check("bank.yaml", "--format", "json").output)["summary"]
+    assert summary == {
+        "files": 1,
+        "questions": 9,
+        "with_errors": 7,
+        "errors": 7,
+        "warnings": 0,
+        "ok": False,
+    }
+
+
+def test_a_source_doc_not_declared_gets_a_hint_or_the_list_never_both(folder):
+    """ux17: "(did you mean 'blog'?) (blog)" said the one name twice."""
+    write(
+        "bank.yaml",
+        VALID.replace('{doc: sco-2025, quote: "Energy', '{doc: sco2025, quote: "Energy'),
+    )
+    line = run_check("bank.yaml").output.splitlines()[0]
+    assert line.endswith("doc 'sco2025' is not in the bank's sources (did you mean 'sco-2025'?)")
+    write("bank.yaml", VALID.replace('{doc: sco-2025, quote: "Energy', '{doc: zzz, quote: "Energy'))
+    line = run_check("bank.yaml").output.splitlines()[0]
+    assert line.endswith("doc 'zzz' is not in the bank's sources (sco-2025)")
+
+
+def test_a_missing_source_document_fails_check_but_not_the_other_commands(folder):
+    """ux17: a bank copied without its documents: check says error, the rest warn and work."""
+    write("bank.yaml", VALID.replace(SEED, "docs/gone.txt"))
+    checked = run_check("bank.yaml")
+    assert checked.exit_code == 1
+    assert "bank.yaml:4:13: error: source file" in checked.output
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["list", "bank.yaml"])
+    assert listed.exit_code == 0, listed.output
+    assert "2 questions" in listed.stdout
+    assert listed.stderr.startswith("bank.yaml:4:13: warning: source file ")
+    assert listed.stderr.rstrip().endswith("does not exist: quotes not verified")
+    quizzed = runner.invoke(cli, ["quiz", "bank.yaml", "--no-shuffle"], input="a\nt\n")
+    assert quizzed.exit_code == 0, quizzed.output
+    assert "Score: 2/2 (100%)" in quizzed.stdout
+    assert "quotes not verified" in quizzed.stderr
 
 
 def test_every_problem_of_every_file_is_printed(folder):
@@ -134,7 +189,7 @@ def test_every_problem_of_every_file_is_printed(folder):
     assert result.output.splitlines() == [
         "banks/a.yaml:10:13: error: question 'energy': answer 'Fishing' is not one of the choices",
         "banks/b.yml:15:13: error: question 'defense': answer must be true or false, not text",
-        "invalid: 2 files, 4 questions, 2 errors, 0 warnings",
+        "invalid: 2 files, 4 questions (2 with errors), 2 errors, 0 warnings",
     ]
 
 
@@ -161,7 +216,7 @@ def test_json_format_lists_every_problem(folder):
     )
     result = run_check("bank.yaml", "--format", "json")
     assert result.exit_code == 1
-    assert json.loads(result.output) == [
+    assert json.loads(result.output)["problems"] == [
         {
             "file": "bank.yaml",
             "line": 10,
@@ -187,7 +242,7 @@ def test_json_format_of_a_file_level_problem_has_no_question(folder):
     write("bank.yaml", "- not a mapping\n")
     result = run_check("bank.yaml", "--format", "json")
     assert result.exit_code == 1
-    assert json.loads(result.output) == [
+    assert json.loads(result.output)["problems"] == [
         {
             "file": "bank.yaml",
             "line": 1,
@@ -200,15 +255,25 @@ def test_json_format_of_a_file_level_problem_has_no_question(folder):
     ]
 
 
-def test_json_format_of_a_valid_bank_is_an_empty_list_and_warnings_show(folder):
+def test_json_format_of_a_valid_bank_has_no_problems_and_warnings_show(folder):
     write("bank.yaml", VALID)
-    assert json.loads(run_check("bank.yaml", "--format", "json").output) == []
+    assert json.loads(run_check("bank.yaml", "--format", "json").output) == {
+        "summary": {
+            "files": 1,
+            "questions": 2,
+            "with_errors": 0,
+            "errors": 0,
+            "warnings": 0,
+            "ok": True,
+        },
+        "problems": [],
+    }
     write("bank.yaml", WARNING)
     result = run_check("bank.yaml", "--format=json", "--strict")
     assert result.exit_code == 1
-    assert [(p["severity"], p["question"]) for p in json.loads(result.output)] == [
-        ("warning", "extra")
-    ]
+    found = json.loads(result.output)
+    assert [(p["severity"], p["question"]) for p in found["problems"]] == [("warning", "extra")]
+    assert (found["summary"]["warnings"], found["summary"]["ok"]) == (1, False)
 
 
 @pytest.mark.parametrize(
@@ -273,6 +338,8 @@ def assert_reads_the_shipped_bank(output: str) -> None:
         return
     assert bank_files([shipped]) == files
     count = f"{len(files)} file{'' if len(files) == 1 else 's'},"
+    assert f"note: {SAMPLE_BANK_NOTICE}" in output.splitlines()
+    output = "\n".join(line for line in output.splitlines() if not line.startswith("note: "))
     summary = output.strip().splitlines()[-1]
     assert summary.startswith(("ok: ", "invalid: ")) and f" {count} " in summary
     for line in output.splitlines()[:-1]:  # every problem is in a shipped file
@@ -288,10 +355,11 @@ def test_no_path_in_an_empty_folder_reads_the_shipped_bank(tmp_path, monkeypatch
     questions = sum(len(yaml.safe_load(f.read_text(encoding="utf-8"))["questions"]) for f in files)
     result = run_check()
     plural = "" if len(files) == 1 else "s"
-    assert (result.exit_code, result.output) == (
+    assert (result.exit_code, result.stdout) == (
         0,
         f"ok: {len(files)} file{plural}, {questions} questions, 0 errors, 0 warnings\n",
     )
+    assert result.stderr == f"note: {SAMPLE_BANK_NOTICE}\n"
 
 
 # -- as a real process -------------------------------------------------------------------
@@ -311,7 +379,7 @@ def test_the_installed_command_exit_codes_and_output(folder, command):
     assert invalid.returncode == 1
     assert invalid.stdout.splitlines() == [
         "invalid.yaml:10:13: error: question 'energy': answer 'Fishing' is not one of the choices",
-        "invalid: 1 file, 2 questions, 1 error, 0 warnings",
+        "invalid: 1 file, 2 questions (1 with errors), 1 error, 0 warnings",
     ]
     missing = run_process(command, "check", "missing.yaml", cwd=folder)
     assert missing.returncode == 2
@@ -321,7 +389,7 @@ def test_the_installed_command_exit_codes_and_output(folder, command):
     assert "No such option '--nope'" in bad_option.stderr
     as_json = run_process(command, "check", "--format", "json", "invalid.yaml", cwd=folder)
     assert as_json.returncode == 1
-    [row] = json.loads(as_json.stdout)
+    [row] = json.loads(as_json.stdout)["problems"]
     assert row == {
         "file": "invalid.yaml",
         "line": 10,
@@ -499,16 +567,17 @@ def test_check_output_never_carries_control_characters_from_the_bank(folder):
     )
     as_json = run_check("bank.yaml", "--format", "json")
     assert "\x1b" not in as_json.output
-    assert json.loads(as_json.output)[0]["message"] == (
+    assert json.loads(as_json.output)["problems"][0]["message"] == (
         "answer '\x1b[2J\x1b]0;pwned\x07\nx' is not one of the choices"
     )
 
 
-def test_json_format_when_there_is_nothing_to_read_is_still_a_list(folder):
+def test_json_format_when_there_is_nothing_to_read_is_still_an_object(folder):
     Path("empty").mkdir()
     result = run_check("empty", "--format", "json")
     assert result.exit_code == 1
-    assert json.loads(result.output) == [
+    assert json.loads(result.output)["summary"]["files"] == 0
+    assert json.loads(result.output)["problems"] == [
         {
             "file": "empty",
             "line": 0,

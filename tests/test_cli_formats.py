@@ -114,7 +114,7 @@ def test_export_anki_default_name_and_an_empty_selection(write_bank, tmp_path, m
     assert zipfile.is_zipfile(tmp_path / "quizgen.apkg")
     result = invoke("export", "anki", bank, "--tag", "nope", "-o", tmp_path / "none.apkg")
     assert result.exit_code == 1
-    assert "no questions match" in result.output
+    assert "--tag 'nope': no question has this tag" in result.output
     assert not (tmp_path / "none.apkg").exists()
 
 
@@ -140,7 +140,9 @@ def test_check_for_adds_the_format_limits_located(write_bank):
     location, message = line.split(": error: ")
     assert location.startswith(f"{bank}:") and location.count(":") == 2
     assert message.startswith(f"question 'many': {MAX_MATCHING_PAIRS + 1} pairs")
-    assert result.output.splitlines()[-1].startswith("invalid: 1 file, 3 questions, 1 error")
+    assert result.output.splitlines()[-1].startswith(
+        "invalid: 1 file, 3 questions (1 with errors), 1 error"
+    )
     html_only = invoke("check", bank, "--for", "html")
     assert html_only.exit_code == 0, html_only.output
 
@@ -152,7 +154,7 @@ def test_check_for_all_and_json_output(write_bank, monkeypatch):
     assert result.exit_code == 1
     import json
 
-    rows = json.loads(result.output)
+    rows = json.loads(result.output)["problems"]
     assert [r["question"] for r in rows if r["severity"] == "error"] == ["many"]
 
 

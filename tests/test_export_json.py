@@ -169,7 +169,7 @@ def test_nothing_is_written_when_nothing_matches(write_bank, tmp_path):
         cli, ["export", "json", str(write_bank(BANK)), "--tag", "nope", "-o", str(target)]
     )
     assert result.exit_code == 1
-    assert "no questions match" in result.output
+    assert "--tag 'nope': no question has this tag" in result.output
     assert target.read_text(encoding="utf-8") == "old"
 
 

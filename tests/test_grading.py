@@ -253,7 +253,7 @@ def test_true_false():
     assert grade(q, ["f"]).outcome == "right"
     assert grade(q, ["true"]).outcome == "wrong"
     assert grade(q, ["maybe"]).outcome == "wrong"
-    assert grade(q, ["f"]).canonical == "false"
+    assert grade(q, ["f"]).canonical == "False"
 
 
 def test_multiple_choice_by_letter_or_text_in_display_order():

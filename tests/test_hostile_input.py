@@ -654,7 +654,7 @@ def test_cli_sigterm_while_quiz_waits_for_an_answer_stops_with_the_summary(cli_f
     process.send_signal(signal.SIGTERM)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 130
-    assert "Stopped after 0 of 2 questions." in out.decode()
+    assert "Stopped before the first answer." in out.decode()
     assert b"Traceback" not in out + err
 
 
@@ -836,12 +836,13 @@ def test_cli_list_never_sends_control_characters_to_the_terminal(cli_folder):
 def test_cli_check_json_escapes_c1_controls():
     import json
 
-    from quizgen.cli.check import as_json
+    from quizgen.cli.check import Summary, as_json
     from quizgen.errors import Location, Problem
 
-    text = as_json([Problem(Location("b.yaml", 1, 1), "error", "a\x9b31m b\x1b[2J c\x7f")])
+    problem = Problem(Location("b.yaml", 1, 1), "error", "a\x9b31m b\x1b[2J c\x7f")
+    text = as_json([problem], Summary(1, 1, 1, 1, 0, False))
     assert not any(ch in text for ch in "\x9b\x1b\x7f")
-    assert json.loads(text)[0]["message"] == "a\x9b31m b\x1b[2J c\x7f"
+    assert json.loads(text)["problems"][0]["message"] == "a\x9b31m b\x1b[2J c\x7f"
 
 
 # -- an output is never an input, a device, or written twice --------------------------------

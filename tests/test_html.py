@@ -168,7 +168,7 @@ def test_nothing_selected_is_a_clear_error(sample_bank: Path, tmp_path: Path) ->
     code, stdout, stderr = run_html(sample_bank, "-o", tmp_path / "q.html", "--tag", "nope")
     assert code == 1
     assert stdout == ""
-    assert "error: no questions match" in stderr
+    assert "error: --tag 'nope': no question has this tag" in stderr
     assert not list(tmp_path.glob("q*.html"))
 
 

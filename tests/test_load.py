@@ -633,7 +633,7 @@ COMMON_FAILURES = [
     (
         "{id: q, type: true_false, prompt: P, answer: true, source: {doc: sco-2024, quote: x}}",
         "sco-2024",
-        "source doc 'sco-2024' is not in the bank's sources (did you mean 'sco-2025'?) (sco-2025)",
+        "source doc 'sco-2024' is not in the bank's sources (did you mean 'sco-2025'?)",
     ),
     (
         "{id: q, type: true_false, prompt: P, answer: true, source: {doc: sco-2025}}",

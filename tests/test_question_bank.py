@@ -115,7 +115,7 @@ def test_check_strict_is_clean() -> None:
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert json.loads(result.stdout) == []
+    assert json.loads(result.stdout)["problems"] == []
     assert "warning" not in result.stderr and "error" not in result.stderr
 
 

@@ -133,7 +133,9 @@ def test_right_answer_schedules_the_next_learning_step(banks, store):
     assert card.state == LEARNING
     assert card.due == START + timedelta(minutes=10)
     clock.advance(minutes=5)
-    assert plan_review(banks, store, clock(), new=0) == []  # not yet due: not shown
+    # Not yet due, but a learning card within the 20-minute learn-ahead limit: planned.
+    [ahead] = plan_review(banks, store, clock(), new=0)
+    assert (ahead.question.id, ahead.is_new) == ("uzbekistan", False)
     clock.advance(minutes=6)
     [due] = plan_review(banks, store, clock(), new=0)
     assert (due.question.id, due.is_new) == ("uzbekistan", False)
@@ -177,14 +179,18 @@ def test_due_cards_come_first_then_new_and_limit_caps(banks, store):
     clock.advance(seconds=10)
     answer(store, banks, clock, "pakistan", WRONG)
     clock.advance(minutes=2)
-    queue = plan_review(banks, store, clock(), new=2)
+    queue = plan_review(banks, store, clock(), new=4)  # 2 of today's 4 new are studied
     assert [(i.question.id, i.is_new) for i in queue] == [
         ("russia", False),
         ("pakistan", False),
         ("uzbekistan", True),
         ("kazakhstan", True),
     ]
-    assert len(plan_review(banks, store, clock(), new=2, limit=3)) == 3
+    assert len(plan_review(banks, store, clock(), new=4, limit=3)) == 3
+    assert [i.question.id for i in plan_review(banks, store, clock(), new=2)] == [
+        "russia",
+        "pakistan",
+    ]
 
 
 def test_editing_a_prompt_keeps_the_schedule(write_bank, store):
@@ -248,7 +254,8 @@ def test_session_grades_saves_and_sums_up(banks, store):
     assert "Again: next review in 1 minute" in text
     assert "Reviewed: 2/3 right (67%)" in text
     assert "Next card due in 1 minute" in text
-    assert "2 new cards not yet studied." in text
+    assert "2 new cards not yet studied (today's 3 new cards are done)." in text
+    assert "Again · short answer\nCapital of Russia?" in text  # back within the session
     assert [r.outcome for r in store.reviews("caps")] == ["right", "typo", "wrong"]
     assert [r.rating for r in store.reviews("caps")] == [3, 2, 1]
 
@@ -256,10 +263,11 @@ def test_session_grades_saves_and_sums_up(banks, store):
 def test_session_with_nothing_due(banks, store):
     clock = Clock()
     answer(store, banks, clock, "russia", RIGHT)
+    clock.advance(minutes=-15)  # due in 25 minutes: beyond the learn-ahead limit
     terminal, out = pipe_terminal([])
     run_review(terminal, banks, store, new=0, clock=clock)
     assert "Nothing to review now." in out.getvalue()
-    assert "Next card due in 10 minutes" in out.getvalue()
+    assert "Next card due in 25 minutes" in out.getvalue()
 
 
 def test_end_of_input_keeps_what_was_answered(banks, store):
@@ -316,7 +324,9 @@ def test_review_and_stats_commands(bank_path, tmp_path):
     assert "Reviewed: 1/2 right (50%)" in result.output
     assert "Next card due in 1 minute" in result.output
     again = runner.invoke(cli, ["review", str(bank_path), "--state", str(state), "--new", "0"])
-    assert "Nothing to review now." in again.output
+    assert "(2 due, 0 new)" in again.output  # learning cards within the learn-ahead limit
+    assert "Stopped before the first answer: nothing recorded." in again.output
+    assert "Reviewed:" not in again.output
     stats = runner.invoke(cli, ["stats", str(bank_path), "--state", str(state)])
     assert stats.exit_code == 0
     assert "Capitals (caps): 5 questions" in stats.output
@@ -448,7 +458,8 @@ def test_sigkill_mid_session_loses_only_the_answer_being_typed(bank_path, tmp_pa
         assert stored["pakistan"].state == REVIEW  # the Easy key was saved
         assert [r.rating for r in store.reviews("caps")] == [3, 4]
         queue = plan_review(banks, store, now, new=10)
-        assert [i.question.id for i in queue] == ["russia", "kazakhstan", "ww1"]
+        # uzbekistan (Good: due in 10 minutes) is within the learn-ahead limit: last
+        assert [i.question.id for i in queue] == ["russia", "kazakhstan", "ww1", "uzbekistan"]
 
 
 class ReviewProcess:
@@ -563,7 +574,7 @@ def test_pty_ctrl_c_in_review_keeps_answers_and_exits_130(bank_path, tmp_path):
     child.expect_exact("> ")
     child.sendline("Tashkant")  # one edit in eight letters: right, with a typo
     child.expect_exact("Right, with a typo.")
-    child.expect_exact("Enter: Hard · e: Easy")
+    child.expect_exact("Enter: Hard · g: Good · e: Easy")
     child.send("\r")
     child.expect_exact("Hard: next review")
     child.expect_exact("Capital of Pakistan?")
@@ -775,3 +786,135 @@ def test_hostile16_an_answer_that_is_not_utf8_is_never_recorded(write_bank, tmp_
     with contextlib.closing(sqlite3.connect(state)) as db:
         assert db.execute("SELECT COUNT(*) FROM reviews").fetchone() == (0,)
         assert db.execute("SELECT COUNT(*) FROM cards").fetchone() == (0,)
+
+
+# ------------------------------------------------------------ ux17: review like Anki
+
+
+def test_three_runs_of_new_2_introduce_2_new_cards_a_day(bank_path, tmp_path):
+    """--new N is per day, counted in the state: a second and third run add none."""
+    state = tmp_path / "s.sqlite3"
+    runner = CliRunner()
+    for _ in range(3):
+        runner.invoke(
+            cli,
+            ["review", str(bank_path), "--state", str(state), "--new", "2"],
+            input="Tashkent\nIslamabad\n",
+        )
+    with ReviewStore(state, create=False) as store:
+        assert sorted(store.cards("caps")) == ["pakistan", "uzbekistan"]
+    last = runner.invoke(cli, ["review", str(bank_path), "--state", str(state), "--new", "2"])
+    assert "(today's 2 new cards are done)" in last.output
+
+
+def test_review_and_stats_take_the_selection_options(bank_path, tmp_path):
+    state = tmp_path / "s.sqlite3"
+    runner = CliRunner()
+    result = runner.invoke(
+        cli,
+        ["review", str(bank_path), "--state", str(state), "--type", "numeric"],
+        input="1914\n",
+    )
+    assert "(0 due, 1 new)" in result.output
+    assert "In what year did the First World War begin?" in result.output
+    assert "Capital of" not in result.output
+    stats = runner.invoke(
+        cli, ["stats", str(bank_path), "--state", str(state), "--type", "numeric"]
+    )
+    assert "Capitals (caps): 1 question" in stats.output
+    wrong = runner.invoke(cli, ["stats", str(bank_path), "--state", str(state), "--tag", "nope"])
+    assert wrong.exit_code == 1
+    assert "--tag 'nope': no question has this tag" in wrong.output
+
+
+def test_stats_shows_the_state_file_a_forecast_and_retention_per_topic(write_bank, tmp_path):
+    topics = BANK.replace("    answer: Tashkent\n", "    answer: Tashkent\n    topic: Asia\n")
+    topics = topics.replace("    answer: Moscow\n", "    answer: Moscow\n    topic: Europe\n")
+    banks = load_banks([write_bank(topics, name="caps.yaml")])
+    clock = Clock()
+    with ReviewStore(tmp_path / "s.sqlite3") as store:
+        answer(store, banks, clock, "uzbekistan", RIGHT, claim="easy")  # due in days
+        answer(store, banks, clock, "russia", RIGHT, claim="easy")
+        answer(store, banks, clock, "pakistan", WRONG)  # learning: due today
+        clock.advance(days=30)
+        answer(store, banks, clock, "uzbekistan", RIGHT)  # recalled after a gap
+        answer(store, banks, clock, "russia", WRONG)  # forgotten after a gap
+        clock.advance(minutes=10)
+        answer(store, banks, clock, "russia", RIGHT)  # a relearning step: same day, not counted
+        figures = bank_stats(banks[0], store, clock())
+    assert [(r.topic, r.reviews, r.right) for r in figures.retention] == [
+        ("Asia", 1, 1),
+        ("Europe", 1, 0),
+    ]
+    assert len(figures.forecast) == 7 and sum(figures.forecast) == figures.due_week
+    assert figures.forecast[0] == figures.due_today >= 1  # pakistan, overdue
+    out = io.StringIO()
+    from quizgen.study.stats import show_stats
+
+    show_stats(
+        Terminal(io.StringIO(), out, interactive=False, color=False),
+        [figures],
+        state=tmp_path / "s.sqlite3",
+    )
+    text = out.getvalue()
+    assert text.startswith(f"State: {tmp_path / 's.sqlite3'}\n")
+    assert "  due in the next 7 days:\n    today   " in text
+    bars = [line for line in text.splitlines() if line.startswith("    ") and "█" in line]
+    assert bars and max(line.count("█") for line in bars) == 30  # the busiest day: full width
+    assert "    Asia        1/1  100%" in text
+    assert "    Europe      0/1    0%" in text
+
+
+def test_stats_names_a_state_file_not_made_yet(bank_path, tmp_path):
+    state = tmp_path / "none.sqlite3"
+    result = CliRunner().invoke(cli, ["stats", str(bank_path), "--state", str(state)])
+    assert result.output.startswith(f"State: {state} (not made yet: no review so far)\n")
+
+
+@pytest.mark.slow  # a real process
+def test_pty_typo_offers_good_and_stray_keys_do_not_decide(bank_path, tmp_path):
+    """After a forgiven typo g rates Good; after a right answer a reflexive r is ignored, and
+    a key typed ahead with the answer's Enter is discarded, never taken as the choice."""
+    state = tmp_path / "state.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "quizgen", "review", str(bank_path), "--state", str(state), "--new", "3"],
+        env={**env, "TERM": "xterm"},
+        encoding="utf-8",
+        dimensions=(30, 100),
+        timeout=20,
+    )
+    child.expect_exact("Capital of Uzbekistan?")
+    child.expect_exact("> ")
+    child.sendline("Tashkant")
+    child.expect_exact("Enter: Hard · g: Good · e: Easy")
+    child.send("g")
+    child.expect_exact("Good: next review")
+    child.expect_exact("Capital of Pakistan?")
+    child.expect_exact("> ")
+    child.send("Karachi\rr")  # a wrong answer, and r typed ahead before the prompt shows
+    child.expect_exact("Enter: Again · r: I was right")
+    time.sleep(0.3)
+    child.send("x")  # not a key offered: ignored
+    time.sleep(0.3)
+    child.send("\r")
+    child.expect_exact("Again: next review")
+    child.expect_exact("Capital of Russia?")
+    child.expect_exact("> ")
+    child.sendline("Moscow")
+    child.expect_exact("Enter: Good · e: Easy")
+    child.send("r")  # reflex: ignored, the prompt stays
+    time.sleep(0.3)
+    child.send("\r")
+    child.expect_exact("Good: next review")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    with ReviewStore(state) as store:
+        reviews = store.reviews("caps")
+    assert [(r.question_id, r.outcome, r.rating) for r in reviews] == [
+        ("uzbekistan", "typo", 3),
+        ("pakistan", "wrong", 1),
+        ("russia", "right", 3),
+    ]

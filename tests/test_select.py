@@ -10,8 +10,15 @@ from pathlib import Path
 import pytest
 
 from quizgen.bank.model import Bank, MultipleChoice, Ordering, ShortAnswer, TrueFalse
-from quizgen.bank.select import Criteria, choice_order, select, shuffled
-from quizgen.errors import Location
+from quizgen.bank.select import (
+    Criteria,
+    choice_order,
+    require_match,
+    select,
+    selection_problem,
+    shuffled,
+)
+from quizgen.errors import Location, QuizgenError
 
 
 def question(qid: str, **fields) -> TrueFalse:
@@ -182,3 +189,45 @@ def test_questions_without_choices_have_no_choice_order():
     ordering = Ordering(id="o", location=Location("b", 1, 1), prompt="?", items=("a", "b"))
     assert choice_order(ordering, 5) == []
     assert choice_order(question("t"), 5) == []
+
+
+# -- ux17: leaving questions out, and a filter that matches nothing ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        (Criteria(exclude_tags=("geo",)), ["q2", "q4", "q5"]),
+        (Criteria(exclude_topics=("MEMBERS",)), ["q3", "q4", "q5"]),  # topics ignore case
+        (Criteria(tags=("geo",), exclude_tags=("easy",)), ["q3"]),  # exclusion wins
+        (Criteria(types=("true_false",), exclude_topics=("meetings", "members")), []),
+    ],
+)
+def test_exclusions(criteria, expected):
+    assert ids(select(bank(), criteria, shuffle=False)) == expected
+
+
+def test_an_unknown_topic_or_tag_is_named_with_a_did_you_mean_and_the_existing_ones():
+    problem = selection_problem([bank()], Criteria(topics=("Memebrs",)))
+    assert problem == (
+        "--topic 'Memebrs': no question has this topic (did you mean 'Members'?); "
+        "topics in these banks: Members (2), Meetings (1), Other (1)"
+    )
+    problem = selection_problem([bank()], Criteria(exclude_tags=("histroy",)))
+    assert problem is not None
+    assert problem.startswith("--exclude-tag 'histroy': no question has this tag")
+    assert "(did you mean 'history'?)" in problem
+    assert problem.endswith("tags in these banks: geo (2), easy (1), history (1)")
+
+
+def test_criteria_that_match_nothing_together_say_so_and_list_both():
+    criteria = Criteria(tags=("history",), types=("short_answer",))
+    problem = selection_problem([bank()], criteria)
+    assert problem is not None
+    assert problem.startswith(
+        "no question matches --tag 'history' --type 'short_answer' together; topics in"
+    )
+    assert "; tags in these banks: " in problem
+    assert selection_problem([bank()], Criteria(tags=("geo",))) is None
+    with pytest.raises(QuizgenError, match="no question has this tag"):
+        require_match([bank()], Criteria(tags=("nope",)))

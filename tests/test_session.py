@@ -163,6 +163,7 @@ def test_a_lossy_answer_is_graded_wrong_and_never_recorded(banks):
     assert not readable([lossy]) and readable(["東京"])
     with ReviewStore(None) as store:
         session = review(banks, store, Clock(), new=3)
+        session.learn_ahead = timedelta(0)  # the wrong answers do not come back: one pass
         while (card := session.next()) is not None:
             if card.question.id == "japan":
                 verdict = session.submit([lossy])
@@ -184,8 +185,86 @@ def test_a_clock_at_year_9999_schedules_without_overflow(banks):
     with ReviewStore(None) as store:
         for _ in range(3):
             session = review(banks, store, clock, new=3)
+            session.learn_ahead = timedelta(0)  # the clock stands still: one pass
             while session.next() is not None:
                 session.submit(["Tashkent"])
                 assert session.rate("easy").due == LATEST
             clock.now = LATEST
         assert all(card.due == LATEST for card in store.cards("caps").values())
+
+
+# -- ux17: review like Anki ---------------------------------------------------------------------
+
+
+def test_new_cards_are_counted_per_day_in_the_state(banks):
+    """Three runs of --new 1 on one day introduce one card; the next day brings one more."""
+    clock = Clock()
+    with ReviewStore(None) as store:
+        for _ in range(3):
+            session = review(banks, store, clock, new=1)
+            assert session.new_planned == (1 if not store.cards("caps") else 0)
+            while session.next() is not None:
+                session.submit(["Tashkent"])
+                session.rate("easy")  # graduates at once: nothing comes back today
+            clock.advance(hours=1)
+        assert len(store.cards("caps")) == 1
+        clock.advance(days=1)
+        assert review(banks, store, clock, new=1).new_planned == 1
+        assert review(banks, store, clock, new=3).new_planned == 2  # all that is left
+
+
+def test_learning_cards_come_back_in_the_same_session(banks):
+    """Again (1 minute) and Good on a new card (10 minutes) are within the 20-minute
+    learn-ahead limit: asked again once the queue is empty; Easy graduates for days."""
+    clock = Clock()
+    with ReviewStore(None) as store:
+        session = review(banks, store, clock, new=3)
+        shown: list[tuple[str, int]] = []
+        answers = {"uzbekistan": "Tashkent", "japan": "wrong", "ww1": "1914"}
+        claims = {"uzbekistan": None, "japan": None, "ww1": "easy"}
+        while (card := session.next()) is not None:
+            qid = card.question.id
+            shown.append((qid, session.current_round))
+            session.submit([answers[qid]])
+            session.rate(claims[qid])  # type: ignore[arg-type]
+            if qid == "japan":
+                answers["japan"] = "東京"  # right the second time
+            clock.advance(seconds=20)
+        first = [qid for qid, again in shown if not again]
+        assert sorted(first) == ["japan", "uzbekistan", "ww1"]
+        again = [qid for qid, repeat in shown if repeat]
+        # japan (Again: due in a minute) comes first, then uzbekistan (Good: 10 minutes),
+        # then japan again (Good after the relearning step), then uzbekistan graduates.
+        assert again[0] == "japan" and "ww1" not in again
+        assert {"japan", "uzbekistan"} <= set(again)
+        assert len(session.answers) == 3 and len(session.repeats) == len(again)
+        assert session.right == 2  # the first answers only
+
+
+def test_a_learning_card_due_later_than_the_limit_does_not_come_back(banks):
+    clock = Clock()
+    with ReviewStore(None) as store:
+        session = review(banks, store, clock, new=1)
+        session.learn_ahead = timedelta(minutes=5)  # Good's 10 minutes are beyond it
+        session.next()
+        session.submit(["Tashkent"])
+        session.rate()
+        assert session.next() is None
+        assert session.coming_back == 0
+
+
+def test_a_forgiven_typo_may_be_rated_good(banks):
+    clock = Clock()
+    with ReviewStore(None) as store:
+        session = review(banks, store, clock, new=1)
+        session.next()
+        assert session.submit(["Tashkint"]).outcome == "typo"
+        assert session.rate("good").rating == Rating.Good
+
+
+def test_a_review_takes_only_the_selected_questions(banks):
+    from quizgen.bank.select import Criteria
+
+    with ReviewStore(None) as store:
+        cards = plan_review(banks, store, START, new=10, criteria=Criteria(types=("numeric",)))
+        assert [card.question.id for card in cards] == ["ww1"]

@@ -732,7 +732,7 @@ def test_quizgen_web_writes_the_page(tmp_path: Path, browser: Any) -> None:
 def test_quizgen_web_with_nothing_chosen_is_an_error(tmp_path: Path) -> None:
     code, _, stderr = run_cli("web", SNAPSHOT_BANK, "-o", tmp_path / "x.html", "--tag", "nope")
     assert code == 1
-    assert "no questions match" in stderr
+    assert "--tag 'nope': no question has this tag" in stderr
     assert not (tmp_path / "x.html").exists()
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Problem, QuizgenError
+from ..errors import Problem, QuizgenError, Severity
 from .files import MAX_SOURCE_BYTES, megabytes, regular_file_size
 from .model import Bank
 from .parse import BankFile, bank_files, read_bank_file
@@ -43,11 +43,24 @@ class CheckReport:
         return sum(self.written) if self.written else sum(len(b.questions) for b in self.banks)
 
 
-def check_paths(paths: Iterable[Path], *, ignore: Iterable[str] = ()) -> CheckReport:
+#: The end of the warning for a source document that is missing outside ``check``.
+UNVERIFIED = "quotes not verified"
+
+
+def unverified(problems: Iterable[Problem]) -> list[Problem]:
+    """The warnings that a source document is missing (see ``missing_sources``)."""
+    return [p for p in problems if p.severity == "warning" and p.message.endswith(UNVERIFIED)]
+
+
+def check_paths(
+    paths: Iterable[Path], *, ignore: Iterable[str] = (), missing_sources: Severity = "error"
+) -> CheckReport:
     """Load every bank file under ``paths`` and apply every rule; never raises for bad banks.
 
     ``ignore`` lists check codes (``Q201``) to leave out of the report for this run.
-    Raises QuizgenError only when ``paths`` names nothing to read.
+    ``missing_sources="warning"`` makes a source document that does not exist a warning
+    ("quotes not verified"), for a bank copied without its documents: every command but
+    ``check`` still reads it. Raises QuizgenError only when ``paths`` names nothing to read.
     """
     files = bank_files(list(paths))
     report = CheckReport(files=files)
@@ -57,7 +70,7 @@ def check_paths(paths: Iterable[Path], *, ignore: Iterable[str] = ()) -> CheckRe
             read = read_bank_file(path)
             report.problems.extend(read.problems)
             report.written.append(read.written)
-            report.problems.extend(_check_quotes(read))
+            report.problems.extend(_check_quotes(read, missing_sources))
             bank = read.bank
             if bank is not None:
                 report.banks.append(bank)
@@ -71,8 +84,9 @@ def check_paths(paths: Iterable[Path], *, ignore: Iterable[str] = ()) -> CheckRe
     return report
 
 
-def _check_quotes(read: BankFile) -> list[Problem]:
-    """Every quote of a file, of valid questions and of questions with other errors alike."""
+def _check_quotes(read: BankFile, missing: Severity = "error") -> list[Problem]:
+    """Every quote of a file, of valid questions and of questions with other errors alike;
+    ``missing`` is the severity of a source document that does not exist."""
     problems: list[Problem] = []
     documents: dict[str, str | None] = {}
     for source in read.sources.values():
@@ -80,6 +94,10 @@ def _check_quotes(read: BankFile) -> list[Problem]:
         if refused is not None:  # looked at before opening: a FIFO or a device never is
             documents[source.id] = None
             if refused.endswith("does not exist"):
+                if missing == "warning":
+                    warning = f"{refused}: {UNVERIFIED}"
+                    problems.append(Problem(source.location, "warning", warning))
+                    continue
                 folder = Path(source.location.file).parent.resolve()
                 refused += f"; a source path is relative to the bank file's folder ({folder})"
             problems.append(Problem(source.location, "error", refused))

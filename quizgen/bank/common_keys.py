@@ -227,11 +227,12 @@ def _source_ref(
     doc = r.text(fields["doc"], f"{what} doc")
     quote = r.text(fields["quote"], f"{what} quote")
     if doc is not None and doc not in sources:
-        declared = ", ".join(sources) or "none are declared"
+        # The closest source, and the list of them unless it names only that one again
+        # (never "(did you mean 'blog'?) (blog)").
         hint = did_you_mean(doc, list(sources))
-        r.error(
-            fields["doc"], f"{what} doc '{doc}' is not in the bank's sources{hint} ({declared})"
-        )
+        if not hint or len(sources) > 1:
+            hint += f" ({', '.join(sources) or 'none are declared'})"
+        r.error(fields["doc"], f"{what} doc '{doc}' is not in the bank's sources{hint}")
         doc = None
     if doc is None or quote is None:
         f.ok = False

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .common import (
     bank_paths_argument,
+    load_banks_or_default,
     output_file_option,
-    paths_or_default,
     plural,
+    selected_criteria,
     selection_options,
 )
+
+if TYPE_CHECKING:
+    from ..bank.select import Criteria
 
 
 @click.command("anki")
@@ -22,9 +27,7 @@ from .common import (
 def anki(
     paths: tuple[Path, ...],
     output: Path,
-    tags: tuple[str, ...],
-    topics: tuple[str, ...],
-    types: tuple[str, ...],
+    criteria: Criteria,
 ) -> None:
     """Write one Anki package: a deck per bank, a subdeck per topic.
 
@@ -36,11 +39,12 @@ def anki(
     Example:
       quizgen anki question_bank -o sco.apkg --topic "The SCO"
     """
-    from ..bank.select import Criteria
-    from ..outputs.anki import apkg_path, build_apkg
+    from ..bank.load import collector_paused
+    from ..outputs.anki import apkg_path, write_apkg
 
-    criteria = Criteria(tags=tags, topics=topics, types=types)
-    summary = build_apkg(paths_or_default(paths), apkg_path(output), criteria)
+    banks = load_banks_or_default(paths)
+    with collector_paused():
+        summary = write_apkg(banks, apkg_path(output), selected_criteria(banks, criteria))
     click.echo(str(summary.path))
     by_type = ", ".join(f"{name} {count}" for name, count in summary.notes_by_type.items())
     click.echo(

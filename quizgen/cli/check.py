@@ -6,6 +6,7 @@ import json
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -44,7 +45,7 @@ from .common import (
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
-    help="text: one line per problem; json: a list of objects for editors and CI.",
+    help="text: one line per problem; json: an object with the problems and a summary.",
 )
 def check(
     paths: tuple[Path, ...],
@@ -78,24 +79,56 @@ def check(
     except QuizgenError as exc:  # nothing to read, e.g. a folder without banks
         if output_format != "json":
             raise
-        click.echo(as_json(exc.problems))  # editors and CI still get a list
+        click.echo(as_json(exc.problems, Summary(0, 0, 0, len(exc.problems), 0, False)))
         sys.exit(EXIT_INVALID)
     problems = report.problems + format_problems(names, report.banks)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     failed = bool(errors or (strict and warnings))
+    loaded = sum(len(bank.questions) for bank in report.banks)
+    summary = Summary(
+        files=len(report.files),
+        questions=report.question_count,
+        with_errors=with_errors(report.question_count, loaded, errors),
+        errors=len(errors),
+        warnings=len(warnings),
+        ok=not failed,
+    )
     if output_format == "json":
-        click.echo(as_json(problems))
+        click.echo(as_json(problems, summary))
     else:
         for problem in problems:
             click.echo(str(problem))
-        verdict = "invalid" if failed else "ok"
-        click.echo(
-            f"{verdict}: {plural(len(report.files), 'file')}, "
-            f"{plural(report.question_count, 'question')}, {plural(len(errors), 'error')}, "
-            f"{plural(len(warnings), 'warning')}"
-        )
+        click.echo(summary.line())
     sys.exit(EXIT_INVALID if failed else EXIT_OK)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What ``check`` found, counted: every question in the files, valid or not."""
+
+    files: int
+    questions: int
+    with_errors: int
+    errors: int
+    warnings: int
+    ok: bool
+
+    def line(self) -> str:
+        """``invalid: 1 file, 8 questions (7 with errors), 12 errors, 0 warnings``."""
+        bad = f" ({self.with_errors} with errors)" if self.with_errors else ""
+        return (
+            f"{'ok' if self.ok else 'invalid'}: {plural(self.files, 'file')}, "
+            f"{plural(self.questions, 'question')}{bad}, {plural(self.errors, 'error')}, "
+            f"{plural(self.warnings, 'warning')}"
+        )
+
+
+def with_errors(written: int, loaded: int, errors: list[Problem]) -> int:
+    """Questions with at least one error: those that could not be loaded, or more where
+    an error names a question that loaded all the same."""
+    named = {(p.location.file, p.question) for p in errors if p.question}
+    return min(max(written, loaded), max(written - loaded, len(named)))
 
 
 def format_problems(names: list[str], banks: Sequence[Bank]) -> list[Problem]:
@@ -112,8 +145,10 @@ def format_problems(names: list[str], banks: Sequence[Bank]) -> list[Problem]:
     return list(dict.fromkeys(found))
 
 
-def as_json(problems: list[Problem]) -> str:
-    """Problems as a JSON list of objects (file, line, column, severity, message, question, code)."""
+def as_json(problems: list[Problem], summary: Summary) -> str:
+    """``{"summary": {...}, "problems": [...]}``: the counts (files, questions, with_errors,
+    errors, warnings, ok) and each problem (file, line, column, severity, message, question,
+    code)."""
     rows = [
         {
             "file": p.location.file,
@@ -126,6 +161,7 @@ def as_json(problems: list[Problem]) -> str:
         }
         for p in problems
     ]
-    text = json.dumps(rows, indent=2, ensure_ascii=False)
+    document = {"summary": asdict(summary), "problems": rows}
+    text = json.dumps(document, indent=2, ensure_ascii=False)
     # JSON escapes C0 controls itself; DEL and C1 (U+009B starts a terminal escape) too.
     return re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)

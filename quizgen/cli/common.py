@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -12,7 +13,10 @@ from ..bank.model import QUESTION_TYPES
 from ..outputs.base import MAX_VERSIONS
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from ..bank.model import Bank
+    from ..bank.select import Criteria
     from ..errors import Problem
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,21 +81,115 @@ def bank_paths_argument(func: F) -> F:
 
 
 def selection_options(func: F) -> F:
-    """``--tag``, ``--topic`` and ``--type``: which questions to use (each may repeat)."""
-    func = click.option(
-        "--type",
-        "types",
-        multiple=True,
-        type=click.Choice(QUESTION_TYPE_NAMES),
-        help="Only questions of this type (repeatable).",
-    )(func)
-    func = click.option(
-        "--topic", "topics", multiple=True, help="Only questions on this topic (repeatable)."
-    )(func)
-    func = click.option(
-        "--tag", "tags", multiple=True, help="Only questions with this tag (repeatable)."
-    )(func)
-    return func
+    """``--tag``, ``--topic``, ``--type``, ``--exclude-tag`` and ``--exclude-topic``
+    (each may repeat), handed to the command as one ``criteria`` (a Criteria).
+
+    Topics and tags complete in the shell from the banks named so far (or the default
+    ones). Check the criteria against the loaded banks with :func:`selected_criteria`.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..bank.select import Criteria
+
+        kwargs["criteria"] = Criteria(
+            tags=kwargs.pop("tags"),
+            topics=kwargs.pop("topics"),
+            types=kwargs.pop("types"),
+            exclude_tags=kwargs.pop("exclude_tags"),
+            exclude_topics=kwargs.pop("exclude_topics"),
+        )
+        return func(*args, **kwargs)
+
+    options = (
+        click.option(
+            "--tag",
+            "tags",
+            multiple=True,
+            shell_complete=_complete_tags,
+            help="Only questions with this tag (repeatable).",
+        ),
+        click.option(
+            "--topic",
+            "topics",
+            multiple=True,
+            shell_complete=_complete_topics,
+            help="Only questions on this topic (repeatable).",
+        ),
+        click.option(
+            "--type",
+            "types",
+            multiple=True,
+            type=click.Choice(QUESTION_TYPE_NAMES),
+            help="Only questions of this type (repeatable).",
+        ),
+        click.option(
+            "--exclude-tag",
+            "exclude_tags",
+            multiple=True,
+            metavar="TAG",
+            shell_complete=_complete_tags,
+            help="Leave out questions with this tag (repeatable).",
+        ),
+        click.option(
+            "--exclude-topic",
+            "exclude_topics",
+            multiple=True,
+            metavar="TOPIC",
+            shell_complete=_complete_topics,
+            help="Leave out questions on this topic (repeatable).",
+        ),
+    )
+    decorated: Any = wrapper
+    for option in reversed(options):
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]
+
+
+def selected_criteria(banks: Sequence[Bank], criteria: Criteria) -> Criteria:
+    """``criteria``, after checking that it selects something of ``banks``.
+
+    Raises QuizgenError with the one message every command gives: the topic or tag no
+    question has (with a did-you-mean) and those that exist.
+    """
+    from ..bank.select import require_match
+
+    require_match(banks, criteria)
+    return criteria
+
+
+def _completion_names(ctx: click.Context, which: str) -> list[str]:
+    """The topics or tags of the banks named so far on the command line (else the default)."""
+    from ..bank.parse import bank_files, parse_bank
+    from ..bank.select import topics_and_tags
+
+    try:
+        # While completing, click may leave the PATH arguments unparsed in ctx.args.
+        named = list(ctx.params.get("paths") or ()) or [Path(a) for a in ctx.args]
+        paths = [p for p in named if p.exists()] or _default_paths(quiet=True)
+        banks = [bank for path in bank_files(paths) if (bank := parse_bank(path)[0]) is not None]
+    except Exception:  # completion must never fail loudly
+        return []
+    topics, tags = topics_and_tags(banks)
+    return list(topics if which == "topics" else tags)
+
+
+def _complete_topics(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    from click.shell_completion import CompletionItem
+
+    folded = incomplete.casefold()
+    names = _completion_names(ctx, "topics")
+    return [CompletionItem(n) for n in names if n.casefold().startswith(folded)]
+
+
+def _complete_tags(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(n) for n in _completion_names(ctx, "tags") if n.startswith(incomplete)]
 
 
 class OutputPath(click.Path):
@@ -177,18 +275,41 @@ def template_dir_option(func: F) -> F:
     )(func)
 
 
-def paths_or_default(paths: tuple[Path, ...]) -> list[Path]:
-    """The bank paths named on the command line, or the default ones (see resources)."""
-    from ..resources import default_bank_paths
+#: Said on stderr whenever a command falls back on the bank shipped with quizgen.
+SAMPLE_BANK_NOTICE = (
+    "no ./question_bank here: using the sample bank shipped with quizgen; pass a path to use yours"
+)
 
-    return list(paths) or default_bank_paths()
+
+def _default_paths(*, quiet: bool = False) -> list[Path]:
+    from ..resources import default_bank_paths, shipped_bank_dir
+
+    found = default_bank_paths()
+    if not quiet and found == [shipped_bank_dir()]:
+        click.echo(f"note: {SAMPLE_BANK_NOTICE}", err=True)
+    return found
+
+
+def paths_or_default(paths: tuple[Path, ...]) -> list[Path]:
+    """The bank paths named on the command line, or the default ones (see resources).
+
+    Falling back on the sample bank shipped with quizgen is said on stderr each time.
+    """
+    return list(paths) or _default_paths()
 
 
 def load_banks_or_default(paths: tuple[Path, ...]) -> list[Bank]:
-    """Load the banks named on the command line, or the default ones."""
-    from ..bank.load import load_banks
+    """Load the banks named on the command line, or the default ones.
 
-    return load_banks(paths_or_default(paths))
+    A source document that is missing is a warning here ("quotes not verified"),
+    printed on stderr: studying, listing and writing still work. ``check`` keeps it an error.
+    """
+    from ..bank.check import check_paths, ensure_valid, unverified
+
+    report_ = check_paths(paths_or_default(paths), missing_sources="warning")
+    ensure_valid(report_)
+    report(unverified(report_.problems))
+    return report_.banks
 
 
 def chosen_formats(names: tuple[str, ...], option: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,9 +18,13 @@ from .common import (
     page_options,
     plural,
     report,
+    selected_criteria,
     selection_options,
     template_dir_option,
 )
+
+if TYPE_CHECKING:
+    from ..bank.select import Criteria
 
 
 @click.command()
@@ -42,9 +47,7 @@ def export(
     format_name: str | None,
     paths: tuple[Path, ...],
     output: Path | None,
-    tags: tuple[str, ...],
-    topics: tuple[str, ...],
-    types: tuple[str, ...],
+    criteria: Criteria,
     seed: str | None,
     no_shuffle: bool,
     versions: int | None,
@@ -77,13 +80,11 @@ def export(
         raise click.UsageError("name a FORMAT (quizgen export --list shows them)")
     (name,) = chosen_formats((format_name,), "FORMAT")
     fmt = get_format(name)
-    from ..bank.select import Criteria, select
+    from ..bank.select import select
     from ..outputs.base import OutputOptions, Selection, check_planned_outputs
 
     banks = load_banks_or_default(paths)
-    questions = select(banks, Criteria(tags, topics, types), shuffle=False)
-    if not questions:
-        raise QuizgenError("no questions match the --tag/--topic/--type given")
+    questions = select(banks, selected_criteria(banks, criteria), shuffle=False)
     selection = Selection(tuple(banks), tuple(questions))
     options = OutputOptions(
         title=title,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -16,6 +16,7 @@ from .common import (
     page_options,
     plural,
     printing_options,
+    selected_criteria,
     selection_options,
     template_dir_option,
 )
@@ -60,6 +61,10 @@ def layout_options(func: F) -> F:
     return func
 
 
+if TYPE_CHECKING:
+    from ..bank.select import Criteria
+
+
 @click.command("html")
 @bank_paths_argument
 @output_file_option("quiz.html", "The student page; the key goes beside it as NAME-key.html.")
@@ -73,9 +78,7 @@ def html(
     paths: tuple[Path, ...],
     output: Path,
     count: int | None,
-    tags: tuple[str, ...],
-    topics: tuple[str, ...],
-    types: tuple[str, ...],
+    criteria: Criteria,
     seed: str | None,
     no_shuffle: bool,
     versions: int | None,
@@ -103,7 +106,7 @@ def html(
       quizgen html question_bank -o quiz.html --count 20 --versions 2 --seed 7 --pdf
       quizgen html question_bank -o class --count 20 --versions 30 --draw --combined --pdf
     """
-    from ..bank.select import Criteria, select
+    from ..bank.select import select
     from ..outputs.html import QuizOptions, new_seed, plan_pages, write_quizzes
 
     shuffle_questions = not (no_shuffle or no_shuffle_questions)
@@ -121,11 +124,9 @@ def html(
     banks = load_banks_or_default(paths)
     if seed is None and (shuffle_questions or shuffle_choices or draw):
         seed = new_seed()  # printed in the key, so the same quiz can be made again
-    criteria = Criteria(tags=tags, topics=topics, types=types)
+    criteria = selected_criteria(banks, criteria)
     random_pick = shuffle_questions or draw
     questions = select(banks, criteria, count=count, seed=seed, shuffle=random_pick)
-    if not questions:
-        raise QuizgenError("no questions match the --tag/--topic/--type given")
     if count is not None and len(questions) < count:
         click.echo(
             f"warning: only {plural(len(questions), 'question')} match; using them all", err=True

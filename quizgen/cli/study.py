@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -15,8 +15,12 @@ from .common import (
     EXIT_OK,
     bank_paths_argument,
     load_banks_or_default,
+    selected_criteria,
     selection_options,
 )
+
+if TYPE_CHECKING:
+    from ..bank.select import Criteria
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,9 +70,7 @@ def _run_study(session: Callable[[], int], *, reads_answers: bool = True) -> Non
 def quiz(
     paths: tuple[Path, ...],
     count: int | None,
-    tags: tuple[str, ...],
-    topics: tuple[str, ...],
-    types: tuple[str, ...],
+    criteria: Criteria,
     seed: str | None,
     no_shuffle: bool,
     retry_wrong: bool,
@@ -85,17 +87,14 @@ def quiz(
     Example:
       quizgen quiz question_bank --count 10 --topic Energy
     """
-    from ..bank.select import Criteria
     from ..study.quiz import run_quiz
     from ..study.session import plan_quiz
     from ..study.terminal import Terminal
 
     def session() -> int:
         banks = load_banks_or_default(paths)
-        criteria = Criteria(tags=tags, topics=topics, types=types)
-        items = plan_quiz(banks, criteria, count=count, seed=seed, shuffle=not no_shuffle)
-        if not items:
-            raise QuizgenError("no question matches the selection")
+        chosen = selected_criteria(banks, criteria)
+        items = plan_quiz(banks, chosen, count=count, seed=seed, shuffle=not no_shuffle)
         return run_quiz(Terminal(), items, retry_wrong=retry_wrong).exit_code
 
     _run_study(session)
@@ -119,18 +118,24 @@ def _state_option(func: F) -> F:
     type=click.IntRange(min=0),
     default=10,
     show_default=True,
-    help="Introduce at most N new cards.",
+    help="Introduce at most N new cards a day (counted in the state file).",
 )
 @click.option("--limit", type=click.IntRange(min=1), help="Review at most N cards in all.")
+@selection_options
 def review(
-    paths: tuple[Path, ...], state_file: Path | None, new_cards: int, limit: int | None
+    paths: tuple[Path, ...],
+    state_file: Path | None,
+    new_cards: int,
+    limit: int | None,
+    criteria: Criteria,
 ) -> None:
     """Spaced-repetition review (FSRS): the cards due now, then new ones.
 
     Answers are graded as in `quizgen quiz` (wrong: Again, right with a typo:
-    Hard, right: Good; on a terminal, e marks Easy and r "I was right"). Every
-    answer is saved at once: stopping at any moment loses at most the answer
-    being typed.
+    Hard, right: Good; on a terminal, g marks Good, e Easy and r "I was right").
+    Cards still learning that fall due within 20 minutes come back in the same
+    session, as in Anki. Every answer is saved at once: stopping at any moment
+    loses at most the answer being typed.
 
     \b
     Example:
@@ -142,8 +147,11 @@ def review(
 
     def session() -> int:
         banks = load_banks_or_default(paths)
+        chosen = selected_criteria(banks, criteria)  # before the state file is made
         with ReviewStore(state_file or default_state_path()) as store:
-            result = run_review(Terminal(), banks, store, new=new_cards, limit=limit)
+            result = run_review(
+                Terminal(), banks, store, new=new_cards, limit=limit, criteria=chosen
+            )
         return result.exit_code
 
     _run_study(session)
@@ -152,8 +160,9 @@ def review(
 @click.command()
 @bank_paths_argument
 @_state_option
-def stats(paths: tuple[Path, ...], state_file: Path | None) -> None:
-    """Study statistics per bank: new, learning, due, recent reviews, streak.
+@selection_options
+def stats(paths: tuple[Path, ...], state_file: Path | None, criteria: Criteria) -> None:
+    """Study statistics per bank: new, learning, due, a 7-day forecast, retention per topic.
 
     \b
     Example:
@@ -166,8 +175,12 @@ def stats(paths: tuple[Path, ...], state_file: Path | None) -> None:
 
     def session() -> int:
         banks = load_banks_or_default(paths)
-        with ReviewStore(state_file or default_state_path(), create=False) as store:
-            show_stats(Terminal(), collect_stats(banks, store, utc_now()))
+        chosen = selected_criteria(banks, criteria)
+        path = state_file or default_state_path()
+        now = utc_now()
+        with ReviewStore(path, create=False) as store:
+            figures = collect_stats(banks, store, now, chosen)
+        show_stats(Terminal(), figures, state=path)
         return EXIT_OK
 
     _run_study(session, reads_answers=False)

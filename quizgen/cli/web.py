@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..errors import QuizgenError
 from .common import (
     bank_paths_argument,
     load_banks_or_default,
     output_file_option,
     plural,
+    selected_criteria,
     selection_options,
 )
 from .common import report as report_problems
+
+if TYPE_CHECKING:
+    from ..bank.select import Criteria
 
 
 @click.command("web")
@@ -26,9 +30,7 @@ from .common import report as report_problems
 def web(
     paths: tuple[Path, ...],
     output: Path,
-    tags: tuple[str, ...],
-    topics: tuple[str, ...],
-    types: tuple[str, ...],
+    criteria: Criteria,
     seed: str | None,
     title: str | None,
 ) -> None:
@@ -42,14 +44,12 @@ def web(
     Example:
       quizgen web question_bank -o study.html --topic "The SCO" --seed 7
     """
-    from ..bank.select import Criteria, select
+    from ..bank.select import select
     from ..outputs.base import OutputOptions, Selection
     from ..outputs.web import FORMAT
 
     banks = load_banks_or_default(paths)
-    questions = select(banks, Criteria(tags, topics, types), shuffle=False)
-    if not questions:
-        raise QuizgenError("no questions match the --tag/--topic/--type given")
+    questions = select(banks, selected_criteria(banks, criteria), shuffle=False)
     selection = Selection(tuple(banks), tuple(questions))
     options = OutputOptions(title=title, seed=seed)
     report_problems(FORMAT.problems(selection, options))

@@ -199,7 +199,24 @@ def input_problem(question: Question, layout: Layout, text: str) -> str | None:
     if isinstance(question, Ordering):
         order = parse_letters(text, shown)
         if order is None or sorted(order) != list(range(len(shown))):
-            return f"type all {len(shown)} letters in order, such as: {' '.join(shown_letter(i) for i in range(len(shown)))}"
+            hint = f"type all {len(shown)} letters, each once, first to last"
+            example = ordering_example(question, layout)
+            if example is None:
+                return hint
+            return f"{hint}, such as: {' '.join(shown_letter(p) for p in example)}"
+    return None
+
+
+def ordering_example(question: Ordering, layout: Layout) -> list[int] | None:
+    """Display positions for the ordering hint's example: neither the order shown (never
+    right, since items are never shown in answer order) nor the right order; None when
+    there is no third order (two items)."""
+    count = len(question.items)
+    right = [layout.order.index(i) for i in range(count)]
+    shown = list(range(count))
+    for candidate in (shown[::-1], shown[1:] + shown[:1], shown[-1:] + shown[:-1]):
+        if candidate not in (right, shown):
+            return candidate
     return None
 
 
@@ -207,7 +224,7 @@ def right_answer_text(question: Question, layout: Layout) -> str:
     """The right answer in the terms it was asked in (letters where letters were shown)."""
     shown = shown_items(question, layout)
     if isinstance(question, TrueFalse):
-        return true_false_text(question.answer).lower()
+        return true_false_text(question.answer)
     if isinstance(question, MultipleChoice):
         return _lettered(shown, [layout.order.index(question.answer_index)])
     if isinstance(question, MultipleAnswer):
@@ -300,8 +317,19 @@ def _grade_matching(q: Matching, said: list[str], layout: Layout, canonical: str
         position = resolve_choice(line, shown)
         ok = position is not None and layout.order[position] == i
         label = f"{i + 1}. {left} → {shown_letter(layout.order.index(i))}) {right}"
-        parts.append(Verdict("right" if ok else "wrong", label))
+        parts.append(
+            Verdict("right" if ok else "wrong", label, note=_typed(line, position, shown, ok))
+        )
     return _combine(parts, canonical)
+
+
+def _typed(line: str, position: int | None, shown: Sequence[str], ok: bool) -> str | None:
+    """What a wrong matching line said: the match it names, or the text as typed."""
+    if ok:
+        return None
+    if position is not None:
+        return f"{shown_letter(position)}) {shown[position]}"
+    return line.strip() or "nothing"
 
 
 def _grade_ordering(q: Ordering, said: list[str], layout: Layout, canonical: str) -> Verdict:

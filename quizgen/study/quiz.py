@@ -18,14 +18,18 @@ from .terminal import OVERRIDE_KEY, EndOfInput, Terminal, percent, plural, safe
 
 
 def ask_card(terminal: Terminal, session: QuizSession, card: Card) -> Answer:
-    """Ask one card and show the feedback; on a terminal offer "I was right"."""
+    """Ask one card and show the feedback. On a terminal, after a wrong answer offer
+    "I was right"; after a right one wait for Enter (other keys are ignored)."""
     question = card.question
     terminal.show_question(question, card.layout, session.number, session.total)
     verdict = session.submit(terminal.ask(question, card.layout))
     terminal.show_verdict(verdict)
     terminal.show_explanation(question, card.bank)
     claim: Claim | None = None
-    if terminal.interactive and not verdict.is_right:
+    if terminal.interactive and verdict.is_right:
+        # A pause, so that a key pressed by reflex never lands in the next answer box.
+        terminal.read_key(terminal.style("Enter: next", "dim"), "", only=True)
+    elif terminal.interactive:
         key = terminal.read_key(
             terminal.style(
                 f"Press {OVERRIDE_KEY} if you were right, any other key to go on", "dim"
@@ -82,6 +86,9 @@ def summary_lines(terminal: Terminal, result: QuizSession) -> list[str]:
     """The end-of-quiz summary: score, a line per topic, the questions missed."""
     lines = ["", terminal.style("Summary", "bold")]
     answered = len(result.answers)
+    if result.stopped and not answered:
+        lines.append("Stopped before the first answer.")
+        return lines
     if result.stopped and answered < result.planned:
         lines.append(f"Stopped after {answered} of {plural(result.planned, 'question')}.")
     score = f"Score: {result.right}/{answered} ({percent(result.right, answered)})"

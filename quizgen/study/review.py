@@ -1,7 +1,9 @@
 """The terminal review: one front end of a :class:`~.session.ReviewSession`.
 
-Due cards, then new ones; after each verdict the student may press ``e`` (Easy) or
-``r`` (I was right), and the session saves the answer before the next card.
+Due cards, then new ones (so many a day), then the learning cards that fall due within
+the learn-ahead limit; after each verdict the student may press ``g`` (Good, after a
+forgiven typo), ``e`` (Easy) or ``r`` (I was right), and the session saves the answer
+before the next card.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..bank.model import Bank
+from ..bank.select import Criteria
 from ..questions import default_title
 from .scheduling import Claim
 from .session import (
@@ -20,6 +23,7 @@ from .session import (
     Clock,
     ReviewSession,
     new_count,
+    new_left_today,
     next_due,
     plan_review,
     utc_now,
@@ -48,27 +52,41 @@ def describe_due(due: datetime, now: datetime) -> str:
     return f"in {plural(days, 'day')} ({local:%a %d %b})"
 
 
+GOOD_KEY = "g"  # after a forgiven typo (rated Hard): rate it Good after all
+
+
 def _claim(terminal: Terminal, verdict: Verdict) -> Claim | None:
-    if verdict.is_right:
-        default = "Hard" if verdict.outcome == "typo" else "Good"
+    """The student's choice after a verdict: Enter keeps the rating shown; only the keys
+    offered count, so a stray or reflexive key never decides."""
+    if verdict.outcome == "typo":
         key = terminal.read_key(
-            terminal.style(f"Enter: {default} · {EASY_KEY}: Easy", "dim"), EASY_KEY
+            terminal.style(f"Enter: Hard · {GOOD_KEY}: Good · {EASY_KEY}: Easy", "dim"),
+            GOOD_KEY + EASY_KEY,
+            only=True,
+        )
+        return "good" if key == GOOD_KEY else "easy" if key == EASY_KEY else None
+    if verdict.is_right:
+        key = terminal.read_key(
+            terminal.style(f"Enter: Good · {EASY_KEY}: Easy", "dim"), EASY_KEY, only=True
         )
         return "easy" if key == EASY_KEY else None
     key = terminal.read_key(
-        terminal.style(f"Enter: Again · {OVERRIDE_KEY}: I was right", "dim"), OVERRIDE_KEY
+        terminal.style(f"Enter: Again · {OVERRIDE_KEY}: I was right", "dim"),
+        OVERRIDE_KEY,
+        only=True,
     )
     return "was_right" if key == OVERRIDE_KEY else None
 
 
 def review_card(terminal: Terminal, session: ReviewSession, card: Card) -> Answer:
     """Ask one card, show the verdict, read any claim, and say when the card comes back."""
+    again = session.current_round > 0  # a learning card back within the session
     terminal.show_question(
         card.question,
         card.layout,
-        session.number,
-        session.total,
-        label="Card",
+        0 if again else session.number,
+        0 if again else session.total,
+        label="Again" if again else "Card",
         note="new" if card.is_new else None,
     )
     verdict = session.submit(terminal.ask(card.question, card.layout))
@@ -98,15 +116,17 @@ def run_review(
     clock: Clock = utc_now,
     scheduler: Scheduler | None = None,
     seed: object | None = None,
+    criteria: Criteria | None = None,
 ) -> ReviewSession:
-    """A review session: due cards, then new ones; each answer saved as it is given."""
-    cards = plan_review(banks, store, clock(), new=new, limit=limit, seed=seed)
+    """A review session: due cards, then new ones (``new`` a day), learning cards again
+    within the session; each answer saved as it is given."""
+    cards = plan_review(banks, store, clock(), new=new, limit=limit, seed=seed, criteria=criteria)
     session = ReviewSession(cards, store, scheduler=scheduler, clock=clock)
     titles = safe(default_title([bank.title for bank in banks]))
     if not cards:
         terminal.write(terminal.style(terminal.fill(f"Review: {titles}"), "bold"))
         terminal.write("Nothing to review now.")
-        _show_next(terminal, banks, store, clock())
+        _show_next(terminal, banks, store, clock(), criteria, new)
         return session
     heading = f"Review: {titles} ({session.due_planned} due, {session.new_planned} new)"
     terminal.write(terminal.style(terminal.fill(heading), "bold"))
@@ -123,26 +143,42 @@ def run_review(
     answered = len(session.answers)
     terminal.write()
     terminal.write(terminal.style("Summary", "bold"))
-    if session.stopped and answered < session.planned:
-        terminal.write(f"Stopped after {answered} of {plural(session.planned, 'card')}.")
-    terminal.write(
-        terminal.style(
-            f"Reviewed: {session.right}/{answered} right ({percent(session.right, answered)})",
-            "bold",
+    if session.stopped and not answered:
+        terminal.write("Stopped before the first answer: nothing recorded.")
+    else:
+        if session.stopped and answered < session.planned:
+            terminal.write(f"Stopped after {answered} of {plural(session.planned, 'card')}.")
+        terminal.write(
+            terminal.style(
+                f"Reviewed: {session.right}/{answered} right ({percent(session.right, answered)})",
+                "bold",
+            )
         )
-    )
-    _show_next(terminal, banks, store, clock())
+        if session.repeats:
+            again = sum(1 for a in session.repeats if a.counted_right)
+            terminal.write(
+                f"Asked again while learning: {plural(len(session.repeats), 'time')},"
+                f" {again} right."
+            )
+    _show_next(terminal, banks, store, clock(), criteria, new)
     return session
 
 
 def _show_next(
-    terminal: Terminal, banks: Sequence[Bank], store: ReviewStore, now: datetime
+    terminal: Terminal,
+    banks: Sequence[Bank],
+    store: ReviewStore,
+    now: datetime,
+    criteria: Criteria | None,
+    new: int,
 ) -> None:
-    earliest = next_due(banks, store)
-    waiting = new_count(banks, store)
+    earliest = next_due(banks, store, criteria)
+    waiting = new_count(banks, store, criteria)
     if earliest is not None:
         terminal.write(f"Next card due {describe_due(earliest, now)}.")
     if waiting:
-        terminal.write(f"{plural(waiting, 'new card')} not yet studied.")
+        left = new_left_today(banks, store, now, new)
+        today = f" (today's {plural(new, 'new card')} are done)" if new and not left else ""
+        terminal.write(f"{plural(waiting, 'new card')} not yet studied{today}.")
     if earliest is None and not waiting:
         terminal.write("No cards in these banks.")

@@ -17,8 +17,9 @@ from .verdict import Verdict
 if TYPE_CHECKING:
     from fsrs import Card, Scheduler
 
-# What the student may say after a verdict: "that was easy", or "I was right".
-Claim = Literal["easy", "was_right"]
+# What the student may say after a verdict: "that was easy", "rate it Good" (after a
+# forgiven typo, rated Hard otherwise), or "I was right".
+Claim = Literal["easy", "good", "was_right"]
 
 LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
 
@@ -34,11 +35,13 @@ class Rating(enum.IntEnum):
 
 def rating_for(verdict: Verdict, claim: Claim | None = None) -> Rating:
     """Wrong: Again; right with a typo: Hard; right: Good. ``easy`` makes a right answer
-    Easy; ``was_right`` ("I was right") makes a wrong one Good."""
+    Easy, ``good`` Good; ``was_right`` ("I was right") makes a wrong one Good."""
     if not verdict.is_right:
         return Rating.Good if claim == "was_right" else Rating.Again
     if claim == "easy":
         return Rating.Easy
+    if claim == "good":
+        return Rating.Good
     return Rating.Hard if verdict.outcome == "typo" else Rating.Good
 
 

@@ -16,14 +16,14 @@ import random
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Literal
 
 from ..bank.model import Bank, Question
 from ..bank.select import Criteria, select
 from .grading import Layout, grade, make_layout, right_answer_text
 from .scheduling import Claim, Rating, make_scheduler, rating_for, schedule
-from .store import CardRecord, ReviewStore
+from .store import LEARNING, RELEARNING, CardRecord, ReviewStore
 from .verdict import Verdict
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ class Session:
         self.planned = len(cards)
         self.clock = clock
         self.round = 0
-        self.number = 0  # the current card's position in its round, from 1
+        self.number = 0  # the current card's position in its round, from 1 (first showings)
         self.total = len(cards)  # the cards in the current round
         self.answers: list[Answer] = []  # the first answer to each card
         self.stopped: Stop | None = None
@@ -105,11 +105,17 @@ class Session:
         self._readable = True
         self._shown_at: datetime | None = None
         self._submitted_at: datetime | None = None
+        self._card_round = 0  # 0: the card's first showing in this session
 
     @property
     def response_readable(self) -> bool:
         """Whether the last responses submitted were text (see :func:`readable`)."""
         return self._readable
+
+    @property
+    def current_round(self) -> int:
+        """0 when the current card is shown for the first time in this session."""
+        return self._card_round
 
     @property
     def current(self) -> Card | None:
@@ -123,16 +129,24 @@ class Session:
         self._current = None
         if self.stopped is not None:
             return None
+        card = self._take()
+        if card is None:
+            return None
+        self._current = card
+        self._shown_at = self.clock()
+        return self._current
+
+    def _take(self) -> Card | None:
+        """The card to ask next (and the round it belongs to), or None at the end."""
         if not self._queue:
             self._queue = self._next_round()
             if not self._queue:
                 return None
             self.round += 1
             self.number, self.total = 0, len(self._queue)
-        self._current = self._queue.pop(0)
+        self._card_round = self.round
         self.number += 1
-        self._shown_at = self.clock()
-        return self._current
+        return self._queue.pop(0)
 
     def _next_round(self) -> list[Card]:
         return []
@@ -156,9 +170,10 @@ class Session:
         card, verdict = self._current, self._verdict
         if card is None or verdict is None:
             raise SessionError("rate a card after submitting its responses")
-        answer = self._rate(Answer(card, verdict, self.round, readable=self._readable), claim)
+        first = Answer(card, verdict, self._card_round, readable=self._readable)
+        answer = self._rate(first, claim)
         self._verdict = None
-        if self.round == 0 and (answer.readable or not self._skips_unreadable):
+        if answer.round == 0 and (answer.readable or not self._skips_unreadable):
             self.answers.append(answer)
         return answer
 
@@ -245,6 +260,29 @@ class QuizSession(Session):
 
 DEFAULT_NEW = 10
 
+#: Learning cards due within this time of the end of the queue come back in the same
+#: session, as Anki's "learn ahead limit" (20 minutes there too).
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+def start_of_day(now: datetime) -> datetime:
+    """The first moment of ``now``'s local day, in UTC (``now`` itself where local time
+    cannot be had, near the year 9999)."""
+    try:
+        local = now.astimezone()
+        return local.replace(hour=0, minute=0, second=0, microsecond=0).astimezone(timezone.utc)
+    except (OverflowError, ValueError):
+        return now
+
+
+def new_left_today(
+    banks: Sequence[Bank], store: ReviewStore, now: datetime, new: int = DEFAULT_NEW
+) -> int:
+    """How many new cards may still be introduced today: ``new`` a day across ``banks``,
+    less the cards of those banks first reviewed since the start of the local day."""
+    started = store.new_cards_since([bank.id for bank in banks], start_of_day(now))
+    return max(0, new - started)
+
 
 def plan_review(
     banks: Sequence[Bank],
@@ -254,29 +292,44 @@ def plan_review(
     new: int = DEFAULT_NEW,
     limit: int | None = None,
     seed: object | None = None,
+    criteria: Criteria | None = None,
 ) -> list[Card]:
-    """The cards due now (most overdue first), then up to ``new`` new ones in bank
-    order, capped at ``limit``. Cards not yet due and removed questions are left out."""
+    """The cards due now (most overdue first), then new ones in bank order, up to
+    ``new`` a day (see :func:`new_left_today`), then the learning cards due within
+    :data:`LEARN_AHEAD`, capped at ``limit``. Only questions ``criteria`` selects;
+    other cards not yet due and removed questions are left out."""
     if seed is None:
         seed = random.SystemRandom().randrange(1 << 32)
+    criteria = criteria or Criteria()
     due: list[Card] = []
     fresh: list[Card] = []
+    ahead: list[Card] = []  # learning cards due within the learn-ahead limit: asked last
     for bank in banks:
         stored = store.cards(bank.id)
         for question in bank.questions:
+            if not criteria.matches(question):
+                continue
             record = stored.get(question.id)
             layout = make_layout(question, seed)
             if record is None:
                 fresh.append(Card(question, bank, layout))
             elif record.due <= now:
                 due.append(Card(question, bank, layout, record))
-    due.sort(key=lambda card: card.record.due if card.record else now)
-    queue = due + fresh[: max(new, 0)]
+            elif record.state in (LEARNING, RELEARNING) and record.due - now <= LEARN_AHEAD:
+                ahead.append(Card(question, bank, layout, record))
+    due.sort(key=_due_of)
+    ahead.sort(key=_due_of)
+    queue = due + fresh[: new_left_today(banks, store, now, new)] + ahead
     return queue if limit is None else queue[: max(limit, 0)]
 
 
 class ReviewSession(Session):
-    """Due cards, then new ones; each answer rated, scheduled and saved as it is given."""
+    """Due cards, then new ones; each answer rated, scheduled and saved as it is given.
+
+    A card still learning (or relearning) whose next step falls due within
+    :data:`LEARN_AHEAD` of its answer comes back in the same session: as soon as it is
+    due, or, once nothing else is left, ahead of time (Anki's learn-ahead limit).
+    """
 
     _skips_unreadable = True
 
@@ -292,6 +345,31 @@ class ReviewSession(Session):
         self.store = store
         self.scheduler = scheduler or make_scheduler()
         self.new_planned = sum(1 for card in cards if card.is_new)
+        self.learn_ahead = LEARN_AHEAD
+        self.repeats: list[Answer] = []  # answers to cards shown again in this session
+        self._learning: list[Card] = []  # cards coming back, each with its new state
+
+    def _take(self) -> Card | None:
+        self._learning.sort(key=_due_of)
+        now = self.clock()
+        if self._learning and (
+            _due_of(self._learning[0]) <= now
+            or (not self._queue and _due_of(self._learning[0]) - now <= self.learn_ahead)
+        ):
+            card: Card | None = self._learning.pop(0)
+            self._card_round = 1
+        elif self._queue:
+            card = self._queue.pop(0)
+            self._card_round = 0
+            self.number += 1  # counts first showings: "Card 3/10"; repeats are not numbered
+        else:
+            return None
+        return card
+
+    @property
+    def coming_back(self) -> int:
+        """Cards that will be asked again in this session (learning steps)."""
+        return len(self._learning)
 
     def _rate(self, answer: Answer, claim: Claim | None) -> Answer:
         if not answer.readable:
@@ -310,7 +388,24 @@ class ReviewSession(Session):
             reviewed_at=when,
             duration_ms=self._duration_ms(),
         )
-        return replace(answer, overridden=overridden, rating=rating, due=state.due, recorded=True)
+        soon = timedelta(0) < state.due - when <= self.learn_ahead  # not at the end of time
+        if state.state in (LEARNING, RELEARNING) and soon:
+            record = CardRecord(
+                card.record.id if card.record else 0,
+                card.bank.id,
+                card.question.id,
+                state.state,
+                state.step,
+                state.stability,
+                state.difficulty,
+                state.due,
+                state.last_review,
+            )
+            self._learning.append(replace(card, record=record))
+        answer = replace(answer, overridden=overridden, rating=rating, due=state.due, recorded=True)
+        if answer.round:
+            self.repeats.append(answer)
+        return answer
 
     @property
     def due_planned(self) -> int:
@@ -318,21 +413,29 @@ class ReviewSession(Session):
         return self.planned - self.new_planned
 
 
-def next_due(banks: Sequence[Bank], store: ReviewStore) -> datetime | None:
-    """When the earliest card of the banks' present questions falls due."""
+def _due_of(card: Card) -> datetime:
+    return card.record.due if card.record else datetime.min.replace(tzinfo=timezone.utc)
+
+
+def next_due(
+    banks: Sequence[Bank], store: ReviewStore, criteria: Criteria | None = None
+) -> datetime | None:
+    """When the earliest card of the banks' present (and selected) questions falls due."""
+    criteria = criteria or Criteria()
     earliest: datetime | None = None
     for bank in banks:
-        present = {q.id for q in bank.questions}
+        present = {q.id for q in bank.questions if criteria.matches(q)}
         for record in store.cards(bank.id).values():
             if record.question_id in present and (earliest is None or record.due < earliest):
                 earliest = record.due
     return earliest
 
 
-def new_count(banks: Sequence[Bank], store: ReviewStore) -> int:
-    """Questions that have never been reviewed."""
+def new_count(banks: Sequence[Bank], store: ReviewStore, criteria: Criteria | None = None) -> int:
+    """Selected questions that have never been reviewed."""
+    criteria = criteria or Criteria()
     count = 0
     for bank in banks:
         stored = store.cards(bank.id)
-        count += sum(1 for q in bank.questions if q.id not in stored)
+        count += sum(1 for q in bank.questions if q.id not in stored and criteria.matches(q))
     return count

@@ -376,6 +376,18 @@ class ReviewStore:
             out.append(ReviewRecord(row[1], row[2], when, row[4], row[5]))
         return out
 
+    def new_cards_since(self, bank_ids: list[str], since: datetime) -> int:
+        """Cards of these banks whose first review was at or after ``since``."""
+        if not bank_ids:
+            return 0
+        marks = ", ".join("?" for _ in bank_ids)
+        rows = self._rows(
+            "SELECT COUNT(*) FROM (SELECT MIN(reviewed_at) AS first FROM reviews"
+            f" WHERE bank_id IN ({marks}) GROUP BY bank_id, question_id) WHERE first >= ?",
+            (*bank_ids, to_text(since)),
+        )
+        return int(rows[0][0])
+
     # ------------------------------------------------------------------ writing
 
     def record(

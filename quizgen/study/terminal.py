@@ -184,22 +184,38 @@ class Terminal:
         with contextlib.suppress(ImportError):  # line editing for input(); optional
             import readline  # noqa: F401
 
-    def read_key(self, prompt: str, keys: str) -> str:
-        """One key press on a terminal: one of ``keys`` (lower case), or ENTER for any
-        other key. Ctrl-D raises EndOfInput. Only for interactive sessions."""
+    def read_key(self, prompt: str, keys: str, *, only: bool = False) -> str:
+        """One key press on a terminal: one of ``keys`` (lower case), or ENTER.
+
+        Keys typed before the prompt appeared (type-ahead, a reflexive ``r`` pressed
+        with the answer's Enter) are discarded, never taken as the choice. With
+        ``only``, any key but Enter and ``keys`` is ignored; without it, any other key
+        reads as ENTER. Ctrl-D raises EndOfInput. Only for interactive sessions.
+        """
         self.stdout.write(prompt)
         self.stdout.flush()
         try:
-            key = self._raw_key()
+            flush = True
+            while True:
+                key, flush = self._raw_key(flush=flush), False
+                if key == END:
+                    break
+                key = ENTER if key == "\r" else key.lower()
+                if key == ENTER or (key and key in keys):
+                    break
+                if not only:
+                    key = ENTER
+                    break
         finally:
             self.stdout.write("\r\x1b[2K" if self.color else "\n")
             self.stdout.flush()
         if key == END:
             raise EndOfInput
-        key = key.lower()
-        return key if key in keys else ENTER
+        return key
 
-    def _raw_key(self) -> str:
+    def _raw_key(self, *, flush: bool = False) -> str:
+        """One key read in cbreak mode ("" for a burst of several, such as an arrow key);
+        ``flush`` first discards what was typed before."""
         import termios
         import tty
 
@@ -207,13 +223,15 @@ class Terminal:
         saved = termios.tcgetattr(fd)
         try:
             tty.setcbreak(fd, termios.TCSANOW)
+            if flush:
+                termios.tcflush(fd, termios.TCIFLUSH)
             data = os.read(fd, 16)
         finally:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
         if not data:
             return END
         text = data.decode("utf-8", "replace")
-        return text[0] if len(text) == 1 else ENTER
+        return text if len(text) == 1 else ""
 
     # -------------------------------------------------------------- questions
 
@@ -227,9 +245,9 @@ class Terminal:
         label: str = "Question",
         note: str | None = None,
     ) -> None:
-        """The heading, prompt and choices of a question."""
+        """The heading (``Card 3/10``, or the label alone when ``total`` is 0), prompt and choices."""
         kind = type_info(question).asks
-        head = [f"{label} {number}/{total}"]
+        head = [f"{label} {number}/{total}" if total else label]
         if note:
             head.append(note)
         if question.topic:
@@ -335,7 +353,10 @@ class Terminal:
             self._headed(f"✗ Wrong.{note}", ("red", "bold"), "Answers:")
             for part in verdict.parts:
                 mark = self.style("✓", "green") if part.is_right else self.style("✗", "red")
-                self.write(f"    {mark} " + self.fill(safe(part.canonical), "      ").lstrip())
+                typed = f"  (you: {safe(part.note)})" if part.note else ""
+                self.write(
+                    f"    {mark} " + self.fill(safe(part.canonical) + typed, "      ").lstrip()
+                )
 
     def fill(self, text: str, indent: str = "") -> str:
         """Plain (already safe) text, wrapped on a terminal."""
