@@ -390,9 +390,7 @@ def write_quizzes(
             render_key_page(page, options.template_dir),
         )
 
-    fingerprint = set_fingerprint(
-        text for page in pages for text in render(page, placeholder)[1:]
-    )
+    fingerprint = set_fingerprint(text for page in pages for text in render(page, placeholder)[1:])
     items: list[tuple[Path, Callable[[], str]]] = []
     for n, page in enumerate(pages):
         both = _OneVersion(functools.partial(render, page, fingerprint))
