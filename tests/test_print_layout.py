@@ -58,7 +58,7 @@ def ordered_bank() -> str:
         "    type: numeric",
         "    topic: Middle",
         "    prompt: How much water does the tank hold?",
-        "    answer: 150,000",
+        "    answer: 150_000",
         "    unit: litres",
     ]
     return "\n".join(lines) + "\n"

@@ -190,7 +190,7 @@ def build_numeric(r: NodeReader, keys: dict[str, Node], node: Node, f: Fields) -
     needs_prompt(r, keys, node, f, "numeric")
     if not require(r, keys, node, f, "answer"):
         return
-    answer = r.number(keys["answer"], "answer", grouped=True)
+    answer = r.number(keys["answer"], "answer")
     if answer is None:
         f.ok = False
     f.values["answer"] = answer

@@ -32,27 +32,19 @@ from .yaml_nodes import (
 # Used only to read the value of int and float scalars; nothing else is ever constructed.
 _SCALARS = yaml.constructor.SafeConstructor()
 
-# A number as people write it: plain, or its whole part grouped in threes by one separator.
-_GROUPED = re.compile(
-    r"[+-]?(?:\d{1,3}(?:(?P<sep>[, \u00a0\u202f])\d{3})(?:(?P=sep)\d{3})*|\d+)(?:\.\d+)?"
-)
-
-
-_UNDERSCORED = re.compile(r"[+-]?\d{1,3}(?:_\d{3})+(?:\.\d+)?")
+# A plainly written YAML number: digits, optionally grouped in threes by ``_``, and decimals.
+_WRITTEN = re.compile(r"[+-]?(?:\d{1,3}(?:_\d{3})+|\d+)(?:\.\d+)?")
 
 
 def written_number(raw: str) -> str | None:
-    """A number's text as the bank wrote it (``150,000``, ``2.50``), if plainly written.
+    """A number's text as the bank wrote it, for printing: ``2.50``; ``150_000`` as ``150,000``.
 
-    ``150_000`` (YAML's grouping) prints as ``150,000``; None for YAML's other spellings
-    (``1e3``, ``0x10``): those print as the value.
+    None for YAML's other spellings (``1.0e+3``, ``0x10``, ``1_0``): those print as the value.
     """
     raw = raw.strip()
-    if _UNDERSCORED.fullmatch(raw) is not None:
-        return raw.replace("_", ",")  # 150_000, YAML's own grouping, printed as 150,000
-    if _GROUPED.fullmatch(raw) is None:
+    if _WRITTEN.fullmatch(raw) is None:
         return None
-    return raw
+    return raw.replace("_", ",")
 
 
 # A mapping's keys to value nodes, and its problems as (node, message).
@@ -272,16 +264,8 @@ class NodeReader:
         self.error(node, f"{what} must be true or false, not {node_kind(node)}")
         return None
 
-    def number(self, node: Node, what: str, *, grouped: bool = False) -> float | None:
-        """A finite YAML int or float, not one YAML misreads (``010``, ``1:30``).
-
-        With ``grouped`` (a numeric answer), also digits grouped in threes: ``150,000``.
-        """
-        if grouped and isinstance(node, ScalarNode) and node.tag not in (INT, FLOAT):
-            match = _GROUPED.fullmatch(node.value.strip())
-            if match is not None and match.group("sep"):
-                digits = node.value.strip().replace(match.group("sep"), "")
-                return float(digits)
+    def number(self, node: Node, what: str) -> float | None:
+        """A finite YAML int or float, not one YAML misreads (``010``, ``1:30``)."""
         misread = misread_number(node) if isinstance(node, ScalarNode) else None
         if misread is not None:
             self.error(node, f"{what} must be a number: {misread}")
