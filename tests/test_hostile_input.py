@@ -795,14 +795,15 @@ def test_cli_the_most_versions_are_written_in_memory_that_does_not_grow_with_the
 
     from quizgen.bank.load import load_banks
     from quizgen.outputs.base import MAX_VERSIONS
-    from quizgen.outputs.html import write_quizzes
+    from quizgen.outputs.html import QuizOptions, write_quizzes
 
     [bank] = load_banks([Path("bank.yaml")])
     peaks = {}
     for versions in (4, MAX_VERSIONS):
-        write_quizzes([bank], bank.questions, Path(f"v{versions}/q.html"), versions=versions, seed=1)  # fmt: skip
+        options = QuizOptions(versions=versions, seed=1)
+        write_quizzes([bank], bank.questions, Path(f"v{versions}/q.html"), options)
         tracemalloc.start()
-        write_quizzes([bank], bank.questions, Path(f"v{versions}/q.html"), versions=versions, seed=1)  # fmt: skip
+        write_quizzes([bank], bank.questions, Path(f"v{versions}/q.html"), options)
         peaks[versions] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
     pages = sorted(Path(f"v{MAX_VERSIONS}").glob("*.html"))

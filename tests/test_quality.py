@@ -383,7 +383,7 @@ def test_run_level_ignore_and_strict(write_bank, monkeypatch):
     data = json.loads(
         runner.invoke(cli, ["check", path.name, "--format", "json"], prog_name="quizgen").output
     )
-    assert {row["code"] for row in data} >= {"Q101"}
+    assert {row["code"] for row in data["problems"]} >= {"Q101"}
     wrong = runner.invoke(cli, ["check", path.name, "--ignore", "Q1O1"], prog_name="quizgen")
     assert wrong.exit_code == 2 and "did you mean 'Q101'?" in wrong.output
 
@@ -441,7 +441,9 @@ def test_the_summary_counts_every_question_written(write_bank, monkeypatch):
     monkeypatch.chdir(path.parent)
     result = CliRunner().invoke(cli, ["check", path.name], prog_name="quizgen")
     assert "YAML reads 010 as 8" in result.output
-    assert result.output.splitlines()[-1].startswith("invalid: 1 file, 2 questions, 1 error")
+    assert result.output.splitlines()[-1].startswith(
+        "invalid: 1 file, 2 questions (1 with errors), 1 error"
+    )
 
 
 @pytest.mark.parametrize(

@@ -397,7 +397,7 @@ def test_ignore_partial_and_written_numbers_survive_the_round_trip(
           - id: litres
             type: numeric
             prompt: How many litres?
-            answer: 150,000
+            answer: 150_000
           - id: price
             type: numeric
             prompt: What did it cost?

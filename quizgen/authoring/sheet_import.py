@@ -331,7 +331,8 @@ class _RowReader:
         """A number cell, or a number written as text (kept as written: ``2.50``).
 
         With ``grouped`` (a numeric answer), digits grouped in threes (``150,000``) are
-        kept as text too, as the bank format allows there.
+        written with YAML's digit separator (``150_000``), which the bank reads as that
+        number and prints grouped again.
         """
         cell = self.row.cells.get(key)
         if cell is None:
@@ -341,7 +342,7 @@ class _RowReader:
             return cell.value
         text = _text(cell)
         if grouped and _GROUPED.fullmatch(text):
-            return text  # a quoted "150,000": the loader reads the grouping
+            return WrittenNumber(text.replace(",", "_"))
         try:
             value = float(text.replace("_", ""))
         except ValueError:
