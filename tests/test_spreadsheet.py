@@ -107,7 +107,7 @@ def test_import_writes_a_bank_that_passes_check(template: Path, tmp_path: Path) 
             {
                 "type": "numeric",
                 "prompt": "How many?",
-                "answer": 1500,
+                "answer": "1,500",
                 "tolerance": "0.5",
                 "source quote": "Rain falls",
             },
@@ -143,7 +143,7 @@ def test_import_writes_a_bank_that_passes_check(template: Path, tmp_path: Path) 
     assert mc.id == "falls-clouds" and mc.choices == ("Rain", "Rocks", "yes")  # type: ignore[attr-defined]
     assert mc.tags == ("weather", "rain")
     assert tf.answer is True  # type: ignore[attr-defined]
-    assert (num.answer, num.tolerance) == (1500, 0.5)  # type: ignore[attr-defined]
+    assert (num.answer, num.answer_text, num.tolerance) == (1500, "1,500", 0.5)  # type: ignore[attr-defined]
     assert cloze.text == "The {{c1::Sun}} heats the sea." and cloze.prompt is None  # type: ignore[attr-defined]
     assert match.pairs == (("Rain", "falls"), ("Sun", "heats"))  # type: ignore[attr-defined]
     assert len(match.citations) == 2

@@ -115,17 +115,7 @@ TYPE_PROPERTIES: dict[str, dict[str, Schema]] = {
         "case_sensitive": {"type": "boolean", "description": "Default false."},
     },
     "numeric": {
-        "answer": {
-            "description": "A number (10, 2.5, 1_000), or digits grouped in threes (150,000).",
-            "anyOf": [
-                {"type": "number"},
-                {
-                    "type": "string",
-                    "pattern": "^[+-]?[0-9]{1,3}([, \u00a0\u202f])[0-9]{3}(\\1[0-9]{3})*"
-                    "(\\.[0-9]+)?$",
-                },
-            ],
-        },
+        "answer": {"type": "number", "description": "A number (10, 2.5, 150_000)."},
         "tolerance": {"type": "number", "minimum": 0, "description": "Default 0."},
         "unit": _described(TEXT, "Shown next to the answer box."),
     },

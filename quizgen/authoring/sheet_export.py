@@ -115,7 +115,7 @@ def question_row(question: Question, folder: Path | None = None) -> dict[str, Ce
         row["answer"] = _lines(question.answers, question, "answer")
         row["case_sensitive"] = True if question.case_sensitive else None
     elif isinstance(question, Numeric):
-        # As the bank wrote it (150,000 or 2.50), else the value.
+        # As the bank wrote it (2.50; 150_000 shown as 150,000), else the value.
         row["answer"] = question.answer_text or _number(question.answer)
         row["tolerance"] = _number(question.tolerance) if question.tolerance else None
         row["unit"] = question.unit

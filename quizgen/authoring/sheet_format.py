@@ -56,7 +56,7 @@ COLUMNS: tuple[Column, ...] = (
         "answer",
         "multiple_choice: the right choice, as written in choices. multiple_answer: the right "
         "choices, one per line. true_false: TRUE or FALSE. short_answer: the accepted answers, "
-        "one per line, the first is shown. numeric: a number (1500, or 1,500 grouped in threes). matching: the "
+        "one per line, the first is shown. numeric: a number (1500; 1,500 grouped in threes is read as 1500). matching: the "
         "right item of each left one, one per line in the same order. cloze, ordering: empty.",
         24,
     ),

@@ -330,9 +330,8 @@ class _RowReader:
     def number(self, key: str, *, grouped: bool = False) -> float | int | str | None:
         """A number cell, or a number written as text (kept as written: ``2.50``).
 
-        With ``grouped`` (a numeric answer), digits grouped in threes (``150,000``) are
-        written with YAML's digit separator (``150_000``), which the bank reads as that
-        number and prints grouped again.
+        With ``grouped`` (a numeric answer), digits grouped in threes (``150,000``) become
+        YAML's ``150_000``, which the printed quiz shows as ``150,000``.
         """
         cell = self.row.cells.get(key)
         if cell is None:
@@ -341,8 +340,9 @@ class _RowReader:
         if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
             return cell.value
         text = _text(cell)
-        if grouped and _GROUPED.fullmatch(text):
-            return WrittenNumber(text.replace(",", "_"))
+        match = _GROUPED.fullmatch(text) if grouped else None
+        if match is not None:  # 150,000: the bank writes YAML's 150_000 (printed 150,000)
+            return WrittenNumber(text.replace(match.group("sep"), "_"))
         try:
             value = float(text.replace("_", ""))
         except ValueError:
