@@ -622,7 +622,9 @@ def test_cli_writes_package_and_prints_path_and_counts(bank_path, tmp_path):
     col.close()
 
 
-@pytest.mark.parametrize(("typed", "written"), [("out", "out.apkg"), ("out.APKG", "out.APKG")])
+@pytest.mark.parametrize(
+    ("typed", "written"), [("out", "out.apkg"), ("out.APKG", "out.APKG"), ("out.zip", "out.zip")]
+)
 def test_cli_adds_the_apkg_suffix_when_missing(bank_path, tmp_path, typed, written):
     result = run_cli("anki", str(bank_path), "-o", typed, "--topic", "The SCO", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

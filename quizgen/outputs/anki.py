@@ -137,9 +137,15 @@ def write_apkg(
 
 
 def apkg_path(output: Path) -> Path:
-    """``out`` → ``out.apkg``: the name the user typed, with Anki's suffix if it lacks it."""
+    """``out`` → ``out.apkg``: a name typed without a suffix gets Anki's.
+
+    A name with another suffix (``deck.zip``), or one that exists (``/dev/null``), is kept
+    as typed, so the output checks see what the user named.
+    """
     output = Path(output)
-    return output if output.suffix.lower() == ".apkg" else output.with_name(output.name + ".apkg")
+    if output.suffix or output.exists() or not output.name:
+        return output
+    return output.with_name(output.name + ".apkg")
 
 
 def build_apkg(
