@@ -959,14 +959,14 @@ def cli_fingerprints(folder: Path) -> dict[str, str]:
 
 def test_cli_every_page_of_a_set_prints_the_sets_fingerprint(cli_folder):
     from quizgen.bank.load import load_banks
-    from quizgen.outputs.html import write_quizzes
+    from quizgen.outputs.html import QuizOptions, write_quizzes
 
     [bank] = load_banks([Path("bank.yaml")])
-    write_quizzes([bank], bank.questions, Path("a/q.html"), versions=3, seed=1)
+    write_quizzes([bank], bank.questions, Path("a/q.html"), QuizOptions(versions=3, seed=1))
     first = cli_fingerprints(Path("a"))
     assert len(first) == 6 and len(set(first.values())) == 1
-    write_quizzes([bank], bank.questions, Path("b/q.html"), versions=3, seed=1)
+    write_quizzes([bank], bank.questions, Path("b/q.html"), QuizOptions(versions=3, seed=1))
     assert cli_fingerprints(Path("b")) == first  # the same set: the same fingerprint
-    write_quizzes([bank], bank.questions, Path("c/q.html"), versions=3, seed=2)
+    write_quizzes([bank], bank.questions, Path("c/q.html"), QuizOptions(versions=3, seed=2))
     other = cli_fingerprints(Path("c"))
     assert len(set(other.values())) == 1 and set(other.values()) != set(first.values())
