@@ -10,11 +10,15 @@ PyYAML's words.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from yaml import MarkedYAMLError
 
 _KEY_LINE = re.compile(r"^(\s*)(?:-\s+)?([^\s#'\"][^:#]*?):(?:\s|$)")
+_DASHES = re.compile(r"\s*(?:-\s+)*")
+_KEY_AND_SPACE = re.compile(r"[^\s#'\"][^:#]*?:\s+(?=\S)")
+_ITEM = re.compile(r"\s*-\s+(?=\S)")
 _ITEM_OR_KEY = re.compile(r"^\s*(-\s|-$|[^\s#'\"][^:#]*:(\s|$))")
 _RESERVED = {
     "%": "a percent sign (%)",
@@ -30,11 +34,15 @@ def _indent(line: str) -> int:
 
 def _value_start(line: str) -> int | None:
     """The 0-based column where a ``key: value`` or ``- value`` line's value starts."""
-    match = re.match(r"^(\s*(?:-\s+)*)([^\s#'\"][^:#]*?):\s+(?=\S)", line)
-    if match:
-        return match.end()
-    match = re.match(r"^\s*-\s+(?=\S)", line)
-    return match.end() if match else None
+    # The dashes first, then the key from where they end: one pattern for both would try
+    # every split of a line of many "- " between dashes and key (quadratic in its length).
+    dashes = _DASHES.match(line)
+    assert dashes is not None  # the pattern matches the empty string
+    key = _KEY_AND_SPACE.match(line, dashes.end())
+    if key:
+        return key.end()
+    item = _ITEM.match(line)
+    return item.end() if item else None
 
 
 def _unclosed_quote(line: str) -> int | None:
@@ -64,7 +72,7 @@ def _find_unclosed_quote(lines: list[str], upto: int) -> tuple[int, int] | None:
         column = _unclosed_quote(lines[number])
         if column is None:
             continue
-        following = next((x for x in lines[number + 1 :] if x.strip()), "")
+        following = next((x for x in itertools.islice(lines, number + 1, None) if x.strip()), "")
         if not following or _ITEM_OR_KEY.match(following):
             return number, column
     return None
