@@ -790,6 +790,7 @@ def test_cli_versions_above_the_maximum_in_quizgen_toml_is_located(cli_folder):
     ]
 
 
+@pytest.mark.slow  # a hundred versions of a quiz
 def test_cli_the_most_versions_are_written_in_memory_that_does_not_grow_with_them(cli_folder):
     import tracemalloc
 

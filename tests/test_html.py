@@ -19,8 +19,8 @@ from quiz_pages import (
     tiny_png,
 )
 
+from quizgen import templating
 from quizgen.cli import cli
-from quizgen.outputs import html as quiz_html
 from quizgen.resources import templates_dir
 
 SAMPLE_IDS = {
@@ -206,12 +206,12 @@ def test_templates_load_from_the_resources_folder(
     shutil.copytree(templates_dir(), shipped)
     css = shipped / "quiz.css"
     css.write_text(css.read_text() + "\n/* shipped-copy-marker */\n")
-    monkeypatch.setattr(quiz_html, "templates_dir", lambda: shipped)
-    quiz_html.template_environment.cache_clear()
+    monkeypatch.setattr(templating, "templates_dir", lambda: shipped)
+    templating.template_environment.cache_clear()
     try:
         assert run_html(sample_bank, "-o", tmp_path / "quiz.html")[0] == 0
     finally:
-        quiz_html.template_environment.cache_clear()
+        templating.template_environment.cache_clear()
     assert "shipped-copy-marker" in (tmp_path / "quiz.html").read_text()
     assert "shipped-copy-marker" in (tmp_path / "quiz-key.html").read_text()
 
@@ -577,7 +577,7 @@ def test_failing_user_template_names_its_line(sample_bank: Path, tmp_path: Path)
 
 def test_running_header_text_cannot_leave_its_css_string() -> None:
     hostile = '</style><script>alert(1)</script> "quoted" \\ ; } body { display: none'
-    css = str(quiz_html._css_string(hostile))
+    css = str(templating.css_string_filter(hostile))
     assert css.startswith('"') and css.endswith('"')
     assert re.fullmatch(r'"[A-Za-z0-9 \\]*"', css), css  # only letters, digits, spaces and escapes
     assert "\\3c \\2f style\\3e " in css

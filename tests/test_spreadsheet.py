@@ -295,6 +295,7 @@ def _comparable(question: Question) -> dict[str, Any]:
     return fields
 
 
+@pytest.mark.slow  # the whole shipped bank through openpyxl and back
 def test_the_shipped_bank_round_trips_through_a_spreadsheet(tmp_path: Path) -> None:
     seeds = tmp_path / "seeds"
     seeds.mkdir()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fileio import write_text_atomic
-from ..resources import templates_dir
+from ..templating import template_environment
 from ..text import to_plain
 from .coverage import (
     OVERMINED,
@@ -187,15 +187,7 @@ def _question_view(index: int, citation: Citation, before: QuestionView | None) 
 
 def render_coverage(report: CoverageReport, *, root: Path | None = None) -> str:
     """The HTML page of ``report``."""
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir())),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = template_environment()
     documents = [
         _document_view(i, doc, shown_path(doc.path, root)) for i, doc in enumerate(report.documents)
     ]

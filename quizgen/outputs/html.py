@@ -1,7 +1,7 @@
 """Printable quizzes: a student page and an answer key per version, as self-contained HTML.
 
-The pages come from Jinja2 templates (the built-in ones in ``templates/``, found with
-:func:`quizgen.resources.templates_dir`, behind an optional folder of the user's own).
+The pages come from Jinja2 templates (the built-in ones in ``templates/``, behind an
+optional folder of the user's own), rendered in :func:`quizgen.templating.template_environment`.
 The templates get the view objects of :mod:`quizgen.outputs.html_views` and never decide
 anything themselves. Bank text reaches the page only through the ``md`` filter, which
 is :func:`quizgen.text.to_html`: escaped, with the bank's Markdown subset as the only
@@ -24,14 +24,13 @@ from ..fileio import check_outputs, set_fingerprint, write_set
 from ..questions import TYPES
 from ..questions import default_title as shared_default_title
 from ..questions import letter as version_letter
-from ..resources import templates_dir
-from ..text import format_number, to_html
+from ..templating import template_environment
+from ..text import format_number
 from .base import Carriage, OutputOptions, Selection, WrittenFile, carries_all
 from .html_views import Arrangement, QuizVersion, plan_versions
 
 if TYPE_CHECKING:
     import jinja2
-    from markupsafe import Markup
 
 Paper = Literal["a4", "letter"]
 PAPERS: tuple[str, ...] = ("a4", "letter")
@@ -70,49 +69,7 @@ class WrittenQuiz:
     key: Path | None
 
 
-# -- the Jinja2 environment ------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=16_384)
-def _markdown(text: str | None) -> Markup:
-    """The ``md`` filter: bank text as escaped HTML with the Markdown subset (the only ``Markup``).
-
-    Cached: every version of a quiz prints the same texts.
-    """
-    from markupsafe import Markup
-
-    return Markup(to_html(text))
-
-
-def _css_string(text: str | None) -> Markup:
-    """A quoted CSS string; anything but letters, digits and spaces becomes a CSS escape."""
-    from markupsafe import Markup
-
-    out = []
-    for ch in text or "":
-        out.append(ch if (ch.isalnum() and ch.isascii()) or ch == " " else f"\\{ord(ch):x} ")
-    return Markup('"' + "".join(out) + '"')
-
-
-@functools.lru_cache(maxsize=8)
-def template_environment(template_dir: str | None = None) -> jinja2.Environment:
-    """The one autoescaping environment: ``template_dir`` (if given) ahead of the built-ins."""
-    import jinja2
-
-    folders = [str(templates_dir())]
-    if template_dir is not None:
-        folders.insert(0, template_dir)
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters["md"] = _markdown
-    env.filters["css_string"] = _css_string
-    return env
+# -- rendering ---------------------------------------------------------------------------
 
 
 def _render(env: jinja2.Environment, name: str, **context: object) -> str:

@@ -48,13 +48,12 @@ from ..questions import (
     true_false_text,
     type_info,
 )
-from ..resources import templates_dir
-from ..text import to_html, to_plain
+from ..templating import template_environment
 from .base import Carriage, OutputOptions, Selection, WrittenFile, carries_all
 from .web_grading import content_hash, grading_data, grading_rules, layout
 
 if TYPE_CHECKING:
-    from markupsafe import Markup
+    pass
 
 PAGE_TEMPLATE = "web/page.html.j2"
 SCRIPTS = ("web/grader.js", "web/app.js")
@@ -232,23 +231,9 @@ def _csp_hash(text: str) -> str:
 
 def render_page(page: WebPage, template_dir: Path | None = None) -> str:
     """The page's HTML: template, style and script inlined, the CSP naming their hashes."""
-    import jinja2
     from markupsafe import Markup
 
-    folders = [str(template_dir)] if template_dir else []
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([*folders, str(templates_dir())]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-    def md(text: str | None) -> Markup:
-        return Markup(to_html(text))
-
-    env.filters["md"] = md
-    env.filters["plain"] = to_plain
+    env = template_environment(str(template_dir) if template_dir else None)
 
     def source(name: str) -> str:
         assert env.loader is not None
