@@ -330,14 +330,6 @@ def _question_problems(question: Question) -> list[Problem]:
                 f"the course's Manage Files as {image_path(question)} before the import",
             )
         )
-    if isinstance(question, Matching) and len(set(question.rights)) < len(question.rights):
-        out.append(
-            _warn(
-                question,
-                "pairs",
-                "two pairs share a right-hand item: Brightspace may mark a right match wrong",
-            )
-        )
     return out
 
 
@@ -365,7 +357,7 @@ class BrightspaceFormat:
     )
 
     def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
-        """A warning for each degraded question, tolerance, image and shared match."""
+        """A located warning for each degraded question, lost tolerance and image."""
         problems = carriage_problems(self, selection)
         for question in selection.questions:
             problems += _question_problems(question)
