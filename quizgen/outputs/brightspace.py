@@ -6,7 +6,7 @@ The file Brightspace reads in *Question Library → Import → Upload a File* (a
 ``Difficulty``, ``Image``, the type's rows and ``Feedback``; a row of empty cells (``,,,,``)
 ends each block.
 
-What was confirmed, and where (the search tool's stored pages and code, November 2025):
+What was confirmed, and where (public pages and code found with the project's search tool):
 
 * D2L's own article "Import questions into the Question Library"
   (community.d2l.com/brightspace/kb/articles/27274): a CSV imports Written response,
@@ -33,8 +33,10 @@ What was confirmed, and where (the search tool's stored pages and code, November
 
 What follows from it: MC, MS (``AllOrNothing``, or ``RightAnswers`` for ``partial``), TF,
 SA, matching (``AllOrNothing`` or ``EquallyWeighted``) and ordering are native. A short
-answer that is case-sensitive is an anchored regular expression (plain answers are
-compared without case). A numeric question is a short answer whose regular expression
+answer that is case-sensitive is an anchored regular expression (a plain answer is
+taken to be compared without case, Brightspace's default evaluation; no source shows the
+CSV's default, so a case-insensitive answer that could start a formula is an ``(?i)``
+pattern too). A numeric question is a short answer whose regular expression
 accepts the exact number (trailing zeros, a leading ``+``, the unit optional); a tolerance
 cannot travel and is reported. A cloze of one gap is a short answer; of more gaps, a
 written response graded by hand with the answers as its answer key. Displayed text is the
