@@ -27,7 +27,7 @@ from quizgen.outputs.registry import get_format
 
 ROUNDS = 3
 TARGET = 1.5
-DEFAULT_FORMATS = ["moodle", "gift", "canvas", "blackboard", "kahoot", "quizlet"]
+DEFAULT_FORMATS = ["moodle", "gift", "canvas", "blackboard", "kahoot", "quizlet", "brightspace"]
 
 
 def best_of(func: Callable[[], object], rounds: int = ROUNDS) -> float:

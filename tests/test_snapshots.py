@@ -90,6 +90,7 @@ SNAPSHOT_FILES = {
     "blackboard.txt",
     "kahoot.txt",
     "quizlet.txt",
+    "brightspace.txt",
 }
 
 
@@ -437,6 +438,14 @@ def test_blackboard_and_quizlet_files(workdir: Path, snapshot: Compare) -> None:
         out = run(["export", name, rel(BANK), "-o", f"{name}.txt"])
         text = (workdir / f"{name}.txt").read_text(encoding="utf-8")
         snapshot(f"{name}.txt", out + "[file]\n" + text)
+
+
+def test_brightspace_csv(workdir: Path, snapshot: Compare) -> None:
+    out = run(["export", "brightspace", rel(BANK), "-o", "brightspace.csv"])
+    data = (workdir / "brightspace.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf"), "CSV UTF-8 starts with a BOM"
+    text = data.decode("utf-8-sig").replace("\r\n", "\n")
+    snapshot("brightspace.txt", out + "[file, BOM dropped, CRLF shown as LF]\n" + text)
 
 
 def test_kahoot_sheet(workdir: Path, snapshot: Compare) -> None:
