@@ -208,3 +208,33 @@ def test_print_command_is_headless_and_offline(tmp_path: Path) -> None:
     assert f"--user-data-dir={tmp_path}" in command
     assert command[-1] == (tmp_path / "a b.html").as_uri()
     assert os.path.basename(command[0]) == "chromium"
+
+
+@pytest.mark.parametrize("combined", [False, True])
+def test_a_page_that_fails_to_print_leaves_the_old_set_whole(
+    sample_bank: Path, tmp_path: Path, chromium_path: str, combined: bool
+) -> None:
+    # The real browser prints every page but the last part; that one fails. Nothing of
+    # the new set may land: not the pages, not the PDFs printed before the failure.
+    last = "quizgen-print-" if combined else "quiz-B-key"
+    flaky = tmp_path / "flaky-chrome"
+    flaky.write_text(
+        f'#!/bin/sh\ncase "$*" in *{last}*) echo "out of memory" >&2; exit 3;; esac\n'
+        f'exec {shutil.which(chromium_path) or chromium_path} "$@"\n'
+    )
+    flaky.chmod(0o755)
+    out = tmp_path / "out"
+    out.mkdir()
+    old = {"quiz-A.html": b"old page", "quiz-A.pdf": b"%PDF-old", "quiz.pdf": b"%PDF-old"}
+    for name, data in old.items():
+        (out / name).write_bytes(data)
+    args = ["--versions", "2", "--seed", "4", "--pdf", "--browser", flaky]
+    code, stdout, stderr = run_html(
+        sample_bank, "-o", out / "quiz.html", *args, *(["--combined"] if combined else [])
+    )
+    assert code == 1, stdout
+    target = out / ("quiz.pdf" if combined else "quiz-B-key.pdf")
+    assert stderr.startswith(f"{target}: error: "), stderr
+    assert "exit status 3" in stderr and "out of memory" in stderr
+    assert "Traceback" not in stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == old

@@ -153,8 +153,9 @@ def html(
         raise QuizgenError(output_problems([output]))
     planned = page_paths(output, options)
     pdfs = [p.with_suffix(".pdf") for p in planned] if pdf else []
+    inputs = Selection(tuple(banks), tuple(questions)).inputs()
     # Every page, and PDF, is known and checked before the first write.
-    check_outputs([*planned, *pdfs], Selection(tuple(banks), tuple(questions)).inputs())
+    check_outputs([*planned, *pdfs], inputs)
     if combined and pdf:
         from ..outputs.html import combined_path
         from ..outputs.pdf import write_combined_pdf
@@ -162,16 +163,33 @@ def html(
         page = combined_path(output)
         pages = plan_pages(banks, questions, options, pool)
         for path in write_combined_pdf(
-            pages, page, page.with_suffix(".pdf"), browser=browser, template_dir=template_dir
+            pages,
+            page,
+            page.with_suffix(".pdf"),
+            browser=browser,
+            template_dir=template_dir,
+            inputs=inputs,
         ):
             click.echo(str(path))
         return
-    written = write_quizzes(banks, questions, output, options, pool=pool)
-    pages_written = [p for quiz in written for p in (quiz.quiz, quiz.key) if p is not None]
-    for path in pages_written:
-        click.echo(str(path))
     if pdf:
-        from ..outputs.pdf import html_to_pdf
+        # The pages are staged and printed first; then pages and PDFs are written as one set.
+        import tempfile
 
-        for path in pages_written:
-            click.echo(str(html_to_pdf(path, path.with_suffix(".pdf"), browser=browser)))
+        from ..outputs.pdf import PrintJob, write_printed
+
+        with tempfile.TemporaryDirectory(prefix="quizgen-html-") as folder:
+            staged = write_quizzes(banks, questions, Path(folder) / output.name, options, pool=pool)
+            staged_pages = [p for quiz in staged for p in (quiz.quiz, quiz.key) if p is not None]
+            jobs = [
+                PrintJob(staged_page, target.with_suffix(".pdf"), target)
+                for staged_page, target in zip(staged_pages, planned, strict=True)
+            ]
+            for written_path in write_printed(jobs, browser=browser, inputs=inputs):
+                click.echo(str(written_path))
+        return
+    written = write_quizzes(banks, questions, output, options, pool=pool)
+    for quiz in written:
+        for page_path in (quiz.quiz, quiz.key):
+            if page_path is not None:
+                click.echo(str(page_path))

@@ -3,7 +3,9 @@
 No driver library: the browser's own ``--headless --print-to-pdf`` command line, with
 a fresh profile each time, no network services, and no header or footer of the
 browser's own (the page's CSS ``@page`` rules set the paper, margins and running
-header). The PDF is written beside the target and renamed over it when complete.
+header). Every page of a run is printed first, into a temporary folder; then the PDFs
+(with the HTML pages, when they are kept too) are written as one set, so a failure on
+any page leaves the old files as they were.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Location, Problem, QuizgenError
-from ..fileio import atomic_path
+from ..fileio import LazyContent, atomic_path, write_set
 from .base import Carriage, OutputOptions, Selection, WrittenFile, carries_all
 
 if TYPE_CHECKING:
@@ -86,10 +89,16 @@ def html_to_pdf(
     *,
     browser: str | os.PathLike[str] | None = None,
     timeout: float = PRINT_TIMEOUT_SECONDS,
+    shown_as: Path | None = None,
 ) -> Path:
-    """Print the HTML file ``page`` to ``pdf`` (atomically) and return the PDF's path."""
+    """Print the HTML file ``page`` to ``pdf`` (atomically) and return the PDF's path.
+
+    ``shown_as``: the path errors name instead of ``pdf`` (a staged page's real target).
+    """
     executable = find_browser(browser)
     page, pdf = Path(page), Path(pdf)
+    where = Location(str(shown_as or pdf))
+    what = shown_as.with_suffix(".html").name if shown_as else page
     if not page.is_file():
         raise QuizgenError(f"cannot print {page}: no such file", location=Location(str(page)))
     with atomic_path(pdf) as tmp, tempfile.TemporaryDirectory(prefix="quizgen-browser-") as prof:
@@ -105,19 +114,19 @@ def html_to_pdf(
             )
         except subprocess.TimeoutExpired:
             raise QuizgenError(
-                f"{executable} did not finish printing {page} within {timeout:g} seconds",
-                location=Location(str(pdf)),
+                f"{executable} did not finish printing {what} within {timeout:g} seconds",
+                location=where,
             ) from None
         except OSError as exc:
             raise QuizgenError(
-                f"cannot run {executable}: {exc.strerror or exc}", location=Location(str(pdf))
+                f"cannot run {executable}: {exc.strerror or exc}", location=where
             ) from None
         if not _is_pdf(tmp):
             tail = _tail(result.stderr)
             raise QuizgenError(
-                f"{executable} did not print {page} to PDF (exit status {result.returncode})"
+                f"{executable} did not print {what} to PDF (exit status {result.returncode})"
                 + (f": {tail}" if tail else ""),
-                location=Location(str(pdf)),
+                location=where,
             )
     return pdf
 
@@ -136,6 +145,42 @@ def pages_to_pdf(
     ]
 
 
+@dataclass(frozen=True)
+class PrintJob:
+    """One staged HTML page (in a temporary folder) and where its PDF, and maybe itself, go."""
+
+    page: Path
+    pdf: Path
+    #: Where the page itself is written too; None to keep only its PDF.
+    html: Path | None = None
+
+
+def write_printed(
+    jobs: Sequence[PrintJob],
+    *,
+    browser: str | os.PathLike[str] | None = None,
+    inputs: Sequence[Path] = (),
+) -> tuple[Path, ...]:
+    """Print every staged page, then write the PDFs (and the kept pages) as one set.
+
+    Nothing is written until every page has printed, so a browser that fails on the
+    fifth page of ten leaves the old quiz, key and PDFs as they were, never a mix of
+    old and new (:func:`quizgen.fileio.write_set`). The kept pages come first, then the
+    PDFs, in the order of ``jobs``.
+    """
+    executable = find_browser(browser)
+    with tempfile.TemporaryDirectory(prefix="quizgen-print-") as folder:
+        printed = [
+            html_to_pdf(job.page, Path(folder) / f"{n}.pdf", browser=executable, shown_as=job.pdf)
+            for n, job in enumerate(jobs)
+        ]
+        items: list[tuple[Path, LazyContent]] = [
+            (job.html, job.page.read_bytes) for job in jobs if job.html is not None
+        ]
+        items += [(job.pdf, pdf.read_bytes) for job, pdf in zip(jobs, printed, strict=True)]
+        return write_set(items, inputs=inputs)
+
+
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 
 
@@ -146,19 +191,19 @@ def pdf_page_count(path: Path) -> int:
 
 def write_combined_pdf(
     pages: Sequence[QuizPage],
-    html_path: Path,
+    html_path: Path | None,
     pdf_path: Path,
     *,
     browser: str | os.PathLike[str] | None = None,
     template_dir: Path | None = None,
-) -> tuple[Path, Path]:
-    """A class set as one HTML file and one PDF, each part starting on the front of a sheet.
+    inputs: Sequence[Path] = (),
+) -> tuple[Path, ...]:
+    """A class set as one PDF (and one HTML file, unless ``html_path`` is None), written as a set.
 
     Each part (every version, then every key) is first printed on its own to count its
     pages; a part with an odd count is followed by a blank page in the combined file, so
     the next part starts on a new sheet when printed double-sided.
     """
-    from ..fileio import write_text_atomic
     from .html import render_combined, render_parts
 
     executable = find_browser(browser)
@@ -171,8 +216,12 @@ def write_combined_pdf(
             printed = html_to_pdf(page, page.with_suffix(".pdf"), browser=executable)
             if pdf_page_count(printed) % 2:
                 blanks.add(number)
-    write_text_atomic(html_path, render_combined(pages, template_dir, frozenset(blanks)))
-    return html_path, html_to_pdf(html_path, pdf_path, browser=executable)
+        combined = Path(folder) / pdf_path.with_suffix(".html").name
+        combined.write_text(
+            render_combined(pages, template_dir, frozenset(blanks)), encoding="utf-8"
+        )
+        job = PrintJob(combined, pdf_path, html_path)
+        return write_printed([job], browser=executable, inputs=inputs)
 
 
 def _is_pdf(path: Path) -> bool:
@@ -234,28 +283,28 @@ class PdfFormat:
         with tempfile.TemporaryDirectory(prefix="quizgen-pdf-") as folder:
             if settings.combined:
                 pages = plan_pages(selection.banks, selection.questions, settings)
-                _, pdf = write_combined_pdf(
+                (pdf,) = write_combined_pdf(
                     pages,
-                    Path(folder) / f"{stem.name}.html",
+                    None,
                     stem.with_name(f"{stem.name}.pdf"),
                     browser=browser,
                     template_dir=settings.template_dir,
+                    inputs=selection.inputs(),
                 )
                 return [WrittenFile(pdf, "class set: every version, then every key (PDF)", bank)]
-            written = write_quizzes(
-                selection.banks, selection.questions, Path(folder) / stem.name, settings
+            staged = written_files(
+                write_quizzes(
+                    selection.banks, selection.questions, Path(folder) / stem.name, settings
+                ),
+                bank,
             )
+            jobs = [
+                PrintJob(f.path, stem.with_name(f.path.with_suffix(".pdf").name)) for f in staged
+            ]
+            pdfs = write_printed(jobs, browser=browser, inputs=selection.inputs())
             return [
-                WrittenFile(
-                    html_to_pdf(
-                        f.path,
-                        stem.with_name(f.path.with_suffix(".pdf").name),
-                        browser=browser,
-                    ),
-                    f"{f.kind} (PDF)",
-                    bank,
-                )
-                for f in written_files(written, bank)
+                WrittenFile(pdf, f"{f.kind} (PDF)", bank)
+                for f, pdf in zip(staged, pdfs, strict=True)
             ]
 
 
