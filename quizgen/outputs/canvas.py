@@ -6,7 +6,7 @@ own exports and text2qti use. Each topic of each bank is one assessment, which C
 imports as a quiz and a question bank of the same name ("Bank title / Topic"). Every
 item says its ``question_type`` and ``points_possible``; every ident is ASCII (hashes of
 the bank and question ids). Text is the bank's Markdown rendered to escaped HTML inside
-XML, so hostile text stays text. The XML itself is built in :mod:`canvas_items`.
+XML, so hostile text stays text. The items' XML is written in :mod:`canvas_items`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from ..errors import Problem
 from ..fileio import write_bytes_atomic
 from ..text import format_number, to_html
 from .base import Carriage, OutputOptions, Selection, WrittenFile, carriage_problems, carries_all
-from .canvas_items import ImageRef, item_element
+from .canvas_items import HtmlCache, ImageRef, item_xml, xml_attr, xml_text
 from .cells import unwritable_characters
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -75,25 +75,11 @@ def _image_ref(bank: Bank, question: Question) -> ImageRef | None:
     )
 
 
-_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTR = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "\n": "&#10;",
-        "\r": "&#13;",
-        "\t": "&#9;",
-    }
-)
-
-
 def _serialise(element: ET.Element, indent: str, out: list[str]) -> None:
     """``element`` as indented XML text (no mixed content here, so indenting is safe)."""
-    attrs = "".join(f' {k}="{v.translate(_ATTR)}"' for k, v in element.attrib.items())
+    attrs = "".join(f' {k}="{xml_attr(v)}"' for k, v in element.attrib.items())
     children = list(element)
-    text = element.text.translate(_TEXT) if element.text else ""
+    text = xml_text(element.text) if element.text else ""
     if not children:
         out.append(
             f"{indent}<{element.tag}{attrs}>{text}</{element.tag}>\n"
@@ -107,31 +93,53 @@ def _serialise(element: ET.Element, indent: str, out: list[str]) -> None:
     out.append(f"{indent}</{element.tag}>\n")
 
 
+_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>\n"
+
+
 def _tostring(root: ET.Element) -> bytes:
     """The document as UTF-8 XML, indented.
 
     Serialised here rather than by ElementTree, whose pure-Python writer spends more
     time than everything else an export does (namespace scan, a codec reset per write).
     """
-    out = ["<?xml version='1.0' encoding='utf-8'?>\n"]
+    out = [_DECLARATION]
     _serialise(root, "", out)
     return "".join(out).encode("utf-8")
 
 
-def assessment_xml(assessment: Assessment) -> bytes:
-    """The QTI 1.2 document of one assessment."""
-    root = ET.Element("questestinterop", xmlns=QTI_NS)
-    element = ET.SubElement(root, "assessment", ident=assessment.ident, title=assessment.title)
-    meta = ET.SubElement(element, "qtimetadata")
-    field = ET.SubElement(meta, "qtimetadatafield")
-    ET.SubElement(field, "fieldlabel").text = "cc_maxattempts"
-    ET.SubElement(field, "fieldentry").text = "1"
-    section = ET.SubElement(element, "section", ident="root_section")
+_ASSESSMENT_HEAD = """\
+<questestinterop xmlns="{namespace}">
+  <assessment ident="{ident}" title="{title}">
+    <qtimetadata>
+      <qtimetadatafield>
+        <fieldlabel>cc_maxattempts</fieldlabel>
+        <fieldentry>1</fieldentry>
+      </qtimetadatafield>
+    </qtimetadata>
+    <section ident="root_section">
+"""
+_ASSESSMENT_TAIL = """\
+    </section>
+  </assessment>
+</questestinterop>
+"""
+
+
+def assessment_xml(assessment: Assessment, html: HtmlCache | None = None) -> bytes:
+    """The QTI 1.2 document of one assessment (``html``: Markdown already rendered)."""
+    html = HtmlCache() if html is None else html
+    bank = assessment.bank
+    out = [
+        _DECLARATION,
+        _ASSESSMENT_HEAD.format(
+            namespace=QTI_NS, ident=assessment.ident, title=xml_attr(assessment.title)
+        ),
+    ]
     for question in assessment.questions:
-        item_id = ident("question", assessment.bank.id, question.id)
-        image = _image_ref(assessment.bank, question)
-        section.append(item_element(assessment.bank, question, item_id, image))
-    return _tostring(root)
+        item_id = ident("question", bank.id, question.id)
+        out.append(item_xml(bank, question, item_id, _image_ref(bank, question), html))
+    out.append(_ASSESSMENT_TAIL)
+    return "".join(out).encode("utf-8")
 
 
 def assessment_meta_xml(assessment: Assessment) -> bytes:
@@ -210,8 +218,9 @@ def zip_entries(selection: Selection, options: OutputOptions) -> list[tuple[str,
     title = options.title or " · ".join(bank.title for bank, _ in selection.by_bank())
     entries = [("imsmanifest.xml", manifest_xml(parts, list(images), title))]
     entries.append(("non_cc_assessments/", b""))
+    html = HtmlCache()
     for part in parts:
-        entries.append((f"{part.ident}/{part.ident}.xml", assessment_xml(part)))
+        entries.append((f"{part.ident}/{part.ident}.xml", assessment_xml(part, html)))
         entries.append((f"{part.ident}/assessment_meta.xml", assessment_meta_xml(part)))
     entries += [(inside, path.read_bytes()) for inside, path in images.items()]
     return entries
