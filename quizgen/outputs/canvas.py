@@ -32,6 +32,7 @@ CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 CANVAS_NS = "http://canvas.instructure.com/xsd/cccv1p0"
 # A fixed time for every zip entry, so the same bank gives the same bytes.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_DEFLATE_LEVEL = 3
 
 
 def ident(*parts: str) -> str:
@@ -227,7 +228,11 @@ def zip_entries(selection: Selection, options: OutputOptions) -> list[tuple[str,
 
 
 def zip_bytes(entries: list[tuple[str, bytes]]) -> bytes:
-    """The entries as a zip (deflated; fixed times, so the same input gives the same bytes)."""
+    """The entries as a zip (deflated; fixed times, so the same input gives the same bytes).
+
+    Deflate level 3, not zlib's default 6: on the indented, repetitive XML of a
+    10,000-question bank it is about 2.5x faster for a zip about a quarter larger.
+    """
     import io
 
     out = io.BytesIO()
@@ -235,7 +240,7 @@ def zip_bytes(entries: list[tuple[str, bytes]]) -> bytes:
         for name, data in entries:
             info = zipfile.ZipInfo(name, _ZIP_TIME)
             info.compress_type = zipfile.ZIP_STORED if name.endswith("/") else zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
+            archive.writestr(info, data, compresslevel=_DEFLATE_LEVEL)
     return out.getvalue()
 
 
