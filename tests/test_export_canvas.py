@@ -359,3 +359,61 @@ def test_the_same_bank_gives_the_same_bytes(write_bank):
     first = (bank.parent / "out.zip").read_bytes()
     export(bank)
     assert (bank.parent / "out.zip").read_bytes() == first
+
+
+HOSTILE_BANK = """\
+id: hostile
+title: "T <b>&amp;</b> \\"q\\" 'a'\\ttab\\rcr"
+questions:
+  - id: sa
+    type: short_answer
+    prompt: "P <script>alert(1)</script> &amp; \\"q\\""
+    answer: ["Bish<kek>", "A & \\"B\\"\\ttab 'c'", "x]]>y", "a\\rb"]
+    topic: "Top <&>\\"'"
+  - id: cz
+    type: cloze
+    text: "The {{c1::S<C>O & \\"x\\"}} met in {{c2::a]]>b::a <city>}}."
+  - id: mt
+    type: matching
+    prompt: Match.
+    pairs: [["one <", "1 & 2"], ["two \\"", "<i>2</i> '"]]
+"""
+
+
+def test_hostile_text_in_every_field_reads_back_as_the_bank_wrote_it(write_bank):
+    """Answers, blanks, pairs and titles parse back (lxml) to the bank's own characters."""
+    archive = export(write_bank(HOSTILE_BANK))
+    docs = assessments(archive)
+    titles = [doc.find(f"{Q}assessment").get("title") for doc in docs]
+    assert titles == [
+        "T <b>&amp;</b> \"q\" 'a'\ttab\rcr / Top <&>\"'",
+        "T <b>&amp;</b> \"q\" 'a'\ttab\rcr",
+    ]
+    for doc in docs:
+        ident = doc.find(f"{Q}assessment").get("ident")
+        meta = lxml.etree.fromstring(archive.read(f"{ident}/assessment_meta.xml"))
+        assert meta.findtext("{*}title") == doc.find(f"{Q}assessment").get("title")
+    by_id = {item.get("title"): item for item in items(archive)}
+    assert right_labels(by_id["sa"]) == ["Bish<kek>", "A & \"B\"\ttab 'c'", "x]]>y", "a\rb"]
+    prompt = by_id["sa"].findtext(f"{Q}presentation/{Q}material/{Q}mattext")
+    page = lxml.html.fragment_fromstring(prompt, create_parent="div")
+    assert page.find(".//script") is None
+    assert page.text_content() == 'P <script>alert(1)</script> &amp; "q"'
+    assert right_labels(by_id["cz"]) == ['S<C>O & "x"', "a]]>b"]
+    labels = {
+        lb.get("ident"): lxml.html.fragment_fromstring(
+            lb.findtext(f".//{Q}mattext"), create_parent="div"
+        ).text_content()
+        for lb in by_id["mt"].iter(f"{Q}response_label")
+    }
+    lefts = [
+        lxml.html.fragment_fromstring(
+            r.findtext(f"{Q}material/{Q}mattext"), create_parent="div"
+        ).text_content()
+        for r in by_id["mt"].iter(f"{Q}response_lid")
+    ]
+    pairs = [
+        (lefts[int(v.get("respident").removeprefix("response_"))], labels[v.text])
+        for v in by_id["mt"].find(f"{Q}resprocessing").iter(f"{Q}varequal")
+    ]
+    assert pairs == [("one <", "1 & 2"), ('two "', "<i>2</i> '")]

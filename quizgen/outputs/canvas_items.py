@@ -74,8 +74,13 @@ _ATTR = str.maketrans(
 
 
 def xml_text(value: str) -> str:
-    """``value`` escaped as XML element text (``&``, ``<``, ``>``)."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """``value`` escaped as XML element text (``&``, ``<``, ``>``; a CR as a reference).
+
+    A raw carriage return would reach the reader as a line feed (XML normalises line
+    ends), so it is written ``&#13;``, as lxml does.
+    """
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value.replace("\r", "&#13;") if "\r" in value else value
 
 
 def xml_attr(value: str) -> str:
