@@ -14,21 +14,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..bank.model import Bank, MultipleAnswer, MultipleChoice, Question, TrueFalse
-from ..errors import Location, Problem
+from ..bank.model import Bank, Question
+from ..errors import Problem
 from ..fileio import write_bytes_atomic
-from ..questions import choice_order, true_false_text
-from ..text import to_plain
 from .base import Carriage, OutputOptions, Selection, WrittenFile, carriage_problems, carries_all
-from .cells import tsv_cell, unwritable_characters
+from .cells import unwritable_characters
+from .game_sheets import (
+    TIME_BY_DIFFICULTY,
+    ChoiceRow,
+    Limits,
+    choice_row,
+    image_warning,
+    limit_problems,
+    nothing_taken,
+    per_selection,
+    takes_choices,
+)
 
 MAX_QUESTION = 120
 MAX_ANSWER = 75
 MIN_ANSWERS, MAX_ANSWERS = 2, 4
 #: The time limits Kahoot offers, in seconds.
 TIME_LIMITS = (5, 10, 20, 30, 60, 90, 120, 240)
-#: The time limit a question gets, by its difficulty (none: the first).
-TIME_BY_DIFFICULTY: Mapping[str | None, int] = {None: 20, "easy": 20, "medium": 30, "hard": 60}
 assert set(TIME_BY_DIFFICULTY.values()) <= set(TIME_LIMITS)
 
 HEADER_ROW = 8
@@ -54,129 +61,75 @@ INSTRUCTIONS = (
 _SKIPPED = Carriage(
     "none", "skipped: Kahoot's spreadsheet takes only questions with 2 to 4 answers"
 )
+LIMITS = Limits("Kahoot", MIN_ANSWERS, MAX_ANSWERS, MAX_QUESTION, MAX_ANSWER)
 
 
 @dataclass(frozen=True)
 class KahootRow:
-    """One question as the sheet shows it: texts as cells, right answers numbered from 1."""
+    """One question as the sheet shows it: its row of choices and its time limit."""
 
-    question: str
-    answers: tuple[str, ...]
+    choices: ChoiceRow
     time_limit: int
-    right: tuple[int, ...]
-
-    @property
-    def right_text(self) -> str:
-        return ",".join(map(str, self.right))
-
-
-def _cell(text: str | None) -> str:
-    return tsv_cell(to_plain(text or ""))
-
-
-def takes(question: Question) -> bool:
-    """Whether the sheet can hold this type of question at all."""
-    return isinstance(question, MultipleChoice | MultipleAnswer | TrueFalse)
-
-
-def _seed(bank: Bank, options: OutputOptions) -> str | None:
-    if not options.shuffle:
-        return None
-    return options.seed if options.seed is not None else bank.id
 
 
 def kahoot_row(bank: Bank, question: Question, options: OutputOptions) -> KahootRow:
     """The row of a multiple-choice, multiple-answer or true-or-false question."""
-    time_limit = TIME_BY_DIFFICULTY[question.difficulty]
-    if isinstance(question, TrueFalse):
-        answers = (true_false_text(True), true_false_text(False))
-        return KahootRow(
-            _cell(question.prompt), answers, time_limit, (1 if question.answer else 2,)
-        )
-    if not isinstance(question, MultipleChoice | MultipleAnswer):
-        raise ValueError(f"Kahoot takes no {question.type} question")
-    order = choice_order(question, _seed(bank, options), "kahoot")
-    right = question.answers if isinstance(question, MultipleAnswer) else (question.answer,)
-    choices = tuple(_cell(question.choices[i]) for i in order)
-    numbers = tuple(n for n, i in enumerate(order, start=1) if question.choices[i] in right)
-    return KahootRow(_cell(question.prompt), choices, time_limit, numbers)
+    return KahootRow(
+        choice_row(bank, question, options, "kahoot"), TIME_BY_DIFFICULTY[question.difficulty]
+    )
 
 
-def _limit_problems(question: Question, row: KahootRow) -> list[Problem]:
-    out: list[Problem] = []
+@dataclass(frozen=True)
+class KahootPlan:
+    """The rows of every question Kahoot takes, in order, and what the selection runs into."""
 
-    def refuse(where: Location, message: str) -> None:
-        out.append(Problem(where, "error", message, question.id))
-
-    if not row.question:
-        refuse(question.location, "Kahoot needs a question text: add a prompt")
-    if len(row.question) > MAX_QUESTION:
-        refuse(
-            question.where("prompt"),
-            f"the question is {len(row.question)} characters; Kahoot takes at most {MAX_QUESTION} (shorten it)",
-        )
-    if not MIN_ANSWERS <= len(row.answers) <= MAX_ANSWERS:
-        refuse(
-            question.where("choices"),
-            f"{len(row.answers)} choices; Kahoot takes {MIN_ANSWERS} to {MAX_ANSWERS} answers",
-        )
-    if isinstance(question, MultipleChoice | MultipleAnswer):
-        for i, choice in enumerate(question.choices):
-            length = len(_cell(choice))
-            if length > MAX_ANSWER:
-                refuse(
-                    question.where(f"choices[{i}]"),
-                    f"choice {i + 1} is {length} characters; Kahoot takes at most {MAX_ANSWER} (shorten it)",
-                )
-    return out
+    rows: tuple[KahootRow, ...]
+    problems: tuple[Problem, ...]
 
 
-def _question_problems(bank: Bank, question: Question, options: OutputOptions) -> list[Problem]:
-    out = unwritable_characters(question, "a spreadsheet")
-    if out:
-        return out
-    out += _limit_problems(question, kahoot_row(bank, question, options))
-    if question.image is not None:
-        out.append(
-            Problem(
-                question.where("image"),
-                "warning",
-                "Kahoot's spreadsheet carries no images: add the image in Kahoot after the import",
-                question.id,
-            )
-        )
-    return out
+@per_selection
+def plan(selection: Selection, options: OutputOptions) -> KahootPlan:
+    """Every row and every limit problem, computed once for problems() and write()."""
+    rows: list[KahootRow] = []
+    problems: list[Problem] = []
+    for bank, questions in selection.by_bank():
+        for question in questions:
+            if not takes_choices(question):
+                continue
+            unwritable = unwritable_characters(question, "a spreadsheet")
+            if unwritable:
+                problems += unwritable
+                continue
+            row = kahoot_row(bank, question, options)
+            rows.append(row)
+            problems += limit_problems(question, row.choices, LIMITS)
+            problems += image_warning(question, "Kahoot's spreadsheet", "Kahoot")
+    return KahootPlan(tuple(rows), tuple(problems))
 
 
-def rows(selection: Selection, options: OutputOptions) -> list[KahootRow]:
-    """The rows of every question Kahoot takes, in order."""
-    return [
-        kahoot_row(bank, q, options) for bank, qs in selection.by_bank() for q in qs if takes(q)
-    ]
+def workbook_bytes(rows: tuple[KahootRow, ...]) -> bytes:
+    """The xlsx file of the rows, laid out as Kahoot's template.
 
-
-def workbook_bytes(table: list[KahootRow]) -> bytes:
-    """The xlsx file of the rows, laid out as Kahoot's template."""
+    openpyxl's write-only mode streams the rows (a third of the time of building cells).
+    No cell starts a formula: every text went through :func:`cells.neutral_cell`.
+    """
     import io
 
     from openpyxl import Workbook
 
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Sheet1"
-    for n, line in enumerate(INSTRUCTIONS, start=2):
-        sheet.cell(row=n, column=2, value=line)
-    for column, title in enumerate(HEADER, start=1):
-        sheet.cell(row=HEADER_ROW, column=column, value=title or None)
-    for n, entry in enumerate(table, start=1):
-        r = HEADER_ROW + n
-        sheet.cell(row=r, column=1, value=n)
-        sheet.cell(row=r, column=2, value=entry.question).data_type = "s"
-        for k, answer in enumerate(entry.answers):
-            sheet.cell(row=r, column=3 + k, value=answer).data_type = "s"
-        sheet.cell(row=r, column=7, value=entry.time_limit)
-        sheet.cell(row=r, column=8, value=entry.right_text).data_type = "s"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Sheet1")
+    sheet.append([])
+    for line in INSTRUCTIONS:
+        sheet.append([None, line])
+    for _ in range(HEADER_ROW - len(INSTRUCTIONS) - 2):
+        sheet.append([])
+    sheet.append([title or None for title in HEADER])
+    for n, entry in enumerate(rows, start=1):
+        answers = list(entry.choices.answers) + [None] * (MAX_ANSWERS - len(entry.choices.answers))
+        sheet.append(
+            [n, entry.choices.question, *answers, entry.time_limit, entry.choices.right_text]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -203,26 +156,18 @@ class KahootFormat:
 
     def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
         """A warning per skipped question or image left out; an error past Kahoot's limits."""
-        problems = carriage_problems(self, selection)
-        taken = 0
-        for bank, questions in selection.by_bank():
-            for question in questions:
-                if takes(question):
-                    taken += 1
-                    problems += _question_problems(bank, question, options)
-        if not taken:
+        problems = carriage_problems(self, selection) + list(plan(selection, options).problems)
+        if not any(takes_choices(q) for q in selection.questions):
             problems.append(
-                Problem(
-                    selection.banks[0].location,
-                    "error",
-                    "no chosen question is one Kahoot takes (multiple choice, true or false, multiple answer)",
+                nothing_taken(
+                    selection, "Kahoot", "multiple choice, true or false, multiple answer"
                 )
             )
         return problems
 
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """The spreadsheet at ``path``, written atomically."""
-        write_bytes_atomic(Path(path), workbook_bytes(rows(selection, options)))
+        write_bytes_atomic(Path(path), workbook_bytes(plan(selection, options).rows))
         bank = selection.banks[0].id if len(selection.banks) == 1 else None
         return [WrittenFile(Path(path), self.label, bank)]
 

@@ -1,0 +1,165 @@
+"""What the classroom-game spreadsheets share (Kahoot, Wayground, Blooket; no format here).
+
+Each of them takes a question as a row: its text, a few answers, and the right answers'
+numbers (``1,3``). This module builds that row once for a multiple-choice, multiple-answer
+or true-or-false question, checks it against a platform's limits (refused with the place,
+never cut), and keeps each format's plan for a selection so ``problems()`` and ``write()``
+compute every row once.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TypeVar
+
+from ..bank.model import Bank, MultipleAnswer, MultipleChoice, Question, TrueFalse
+from ..errors import Location, Problem
+from ..questions import choice_order, true_false_text
+from ..text import to_plain
+from .base import OutputOptions, Selection
+from .cells import tsv_cell
+
+#: The time limit a question gets, by its difficulty (none: the first), in seconds.
+TIME_BY_DIFFICULTY: Mapping[str | None, int] = {None: 20, "easy": 20, "medium": 30, "hard": 60}
+
+T = TypeVar("T")
+
+
+def cell(text: str | None) -> str:
+    """Bank text as a game cell: plain (Markdown markers removed), one line, never a formula."""
+    return tsv_cell(to_plain(text or ""))
+
+
+def takes_choices(question: Question) -> bool:
+    """Whether the question is one of choices: multiple choice, multiple answer, true or false."""
+    return isinstance(question, MultipleChoice | MultipleAnswer | TrueFalse)
+
+
+@dataclass(frozen=True)
+class ChoiceRow:
+    """One question as a game sheet shows it: texts as cells, right answers numbered from 1."""
+
+    question: str
+    answers: tuple[str, ...]
+    right: tuple[int, ...]
+
+    @property
+    def right_text(self) -> str:
+        """The right answers' numbers as the sheets write them: ``1,3``."""
+        return ",".join(map(str, self.right))
+
+
+def _seed(bank: Bank, options: OutputOptions) -> str | None:
+    if not options.shuffle:
+        return None
+    return options.seed if options.seed is not None else bank.id
+
+
+def choice_row(bank: Bank, question: Question, options: OutputOptions, salt: str) -> ChoiceRow:
+    """The row of a question of choices; choices shuffled by ``--seed`` (and ``salt``)."""
+    if isinstance(question, TrueFalse):
+        answers = (true_false_text(True), true_false_text(False))
+        return ChoiceRow(cell(question.prompt), answers, (1 if question.answer else 2,))
+    if not isinstance(question, MultipleChoice | MultipleAnswer):
+        raise ValueError(f"not a question of choices: {question.type}")
+    order = choice_order(question, _seed(bank, options), salt)
+    right = question.answers if isinstance(question, MultipleAnswer) else (question.answer,)
+    choices = tuple(cell(question.choices[i]) for i in order)
+    numbers = tuple(n for n, i in enumerate(order, start=1) if question.choices[i] in right)
+    return ChoiceRow(cell(question.prompt), choices, numbers)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """A platform's limits on a row: text lengths (None: no known limit) and answer count."""
+
+    platform: str
+    min_answers: int
+    max_answers: int
+    max_question: int | None = None
+    max_answer: int | None = None
+
+
+def limit_problems(question: Question, row: ChoiceRow, limits: Limits) -> list[Problem]:
+    """An error, at its place in the bank, for each limit the row goes past."""
+    out: list[Problem] = []
+    name = limits.platform
+
+    def refuse(where: Location, message: str) -> None:
+        out.append(Problem(where, "error", message, question.id))
+
+    if not row.question:
+        refuse(question.location, f"{name} needs a question text: add a prompt")
+    if limits.max_question is not None and len(row.question) > limits.max_question:
+        refuse(
+            question.where("prompt"),
+            f"the question is {len(row.question)} characters; "
+            f"{name} takes at most {limits.max_question} (shorten it)",
+        )
+    if not limits.min_answers <= len(row.answers) <= limits.max_answers:
+        refuse(
+            question.where("choices"),
+            f"{len(row.answers)} choices; {name} takes {limits.min_answers} to "
+            f"{limits.max_answers} answers",
+        )
+    if limits.max_answer is not None and isinstance(question, MultipleChoice | MultipleAnswer):
+        for i, choice in enumerate(question.choices):
+            length = len(cell(choice))
+            if length > limits.max_answer:
+                refuse(
+                    question.where(f"choices[{i}]"),
+                    f"choice {i + 1} is {length} characters; "
+                    f"{name} takes at most {limits.max_answer} (shorten it)",
+                )
+    return out
+
+
+def image_warning(question: Question, what: str, platform: str) -> list[Problem]:
+    """A warning that ``what`` (a platform's sheet) leaves the question's image out, if it has one."""
+    if question.image is None:
+        return []
+    return [
+        Problem(
+            question.where("image"),
+            "warning",
+            f"{what} carries no images: add the image in {platform} after the import",
+            question.id,
+        )
+    ]
+
+
+def nothing_taken(selection: Selection, platform: str, kinds: str) -> Problem:
+    """The error when no chosen question is one the platform's sheet takes."""
+    return Problem(
+        selection.banks[0].location,
+        "error",
+        f"no chosen question is one {platform} takes ({kinds})",
+    )
+
+
+def per_selection(
+    build: Callable[[Selection, OutputOptions], T], size: int = 64
+) -> Callable[[Selection, OutputOptions], T]:
+    """``build``, computed once per selection and options and then reused.
+
+    ``problems()`` and ``write()`` get the same Selection object (export, build): the second
+    call reuses the first's result. The last ``size`` results are kept, each with its
+    selection (so an id is never reused while cached) and compared by identity.
+    """
+    cache: dict[int, tuple[Selection, OutputOptions, T]] = {}
+
+    @functools.wraps(build)
+    def cached(selection: Selection, options: OutputOptions) -> T:
+        hit = cache.get(id(selection))
+        if hit is not None and hit[0] is selection and hit[1] == options:
+            return hit[2]
+        result = build(selection, options)
+        cache.pop(id(selection), None)
+        if len(cache) >= size:
+            del cache[next(iter(cache))]
+        cache[id(selection)] = (selection, options, result)
+        return result
+
+    return cached
