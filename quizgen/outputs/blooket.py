@@ -1,0 +1,151 @@
+"""Blooket's CSV import template (``quizgen export blooket``): a question set to import.
+
+The file is laid out as Blooket's template: row 1 the title cell ("Blooket Import
+Template"), row 2 the column names, then one question per row: its number, the question
+text, answers 1 to 4 (3 and 4 optional), the time limit in seconds (at most 300) and the
+right answers' numbers (``1,3``). Blooket takes multiple choice, true or false and multiple
+answer questions with 2 to 4 answers; other types are reported and skipped, and more than
+4 answers is refused with its location, never cut. UTF-8, comma-separated, quoted where a
+cell holds a comma or a quote; no cell starts a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..bank.model import Bank, Question
+from ..errors import Problem
+from ..fileio import write_text_atomic
+from .base import Carriage, OutputOptions, Selection, WrittenFile, carriage_problems, carries_all
+from .cells import unwritable_characters
+from .game_sheets import (
+    TIME_BY_DIFFICULTY,
+    ChoiceRow,
+    Limits,
+    choice_row,
+    image_warning,
+    limit_problems,
+    nothing_taken,
+    per_selection,
+    takes_choices,
+)
+
+MIN_ANSWERS, MAX_ANSWERS = 2, 4
+MAX_SECONDS = 300
+assert max(TIME_BY_DIFFICULTY.values()) <= MAX_SECONDS
+LIMITS = Limits("Blooket", MIN_ANSWERS, MAX_ANSWERS)
+
+#: Rows 1 and 2 of Blooket's template, as it writes them (line breaks inside the cells).
+TITLE = "Blooket\nImport Template"
+HEADER = (
+    "Question #",
+    "Question Text",
+    "Answer 1",
+    "Answer 2",
+    "Answer 3\n(Optional)",
+    "Answer 4\n(Optional)",
+    f"Time Limit (sec)\n(Max: {MAX_SECONDS} seconds)",
+    "Correct Answer(s)\n(Only include Answer #)",
+)
+
+_SKIPPED = Carriage("none", "skipped: Blooket's import takes only questions with 2 to 4 answers")
+
+
+@dataclass(frozen=True)
+class BlooketRow:
+    """One question as the file shows it: its row of choices and its time limit."""
+
+    choices: ChoiceRow
+    seconds: int
+
+
+@dataclass(frozen=True)
+class BlooketPlan:
+    """The rows of every question Blooket takes, in order, and what the selection runs into."""
+
+    rows: tuple[BlooketRow, ...]
+    problems: tuple[Problem, ...]
+
+
+def blooket_row(bank: Bank, question: Question, options: OutputOptions) -> BlooketRow:
+    """The row of a multiple-choice, multiple-answer or true-or-false question."""
+    return BlooketRow(
+        choice_row(bank, question, options, "blooket"), TIME_BY_DIFFICULTY[question.difficulty]
+    )
+
+
+@per_selection
+def plan(selection: Selection, options: OutputOptions) -> BlooketPlan:
+    """Every row and every limit problem, computed once for problems() and write()."""
+    rows: list[BlooketRow] = []
+    problems: list[Problem] = []
+    for bank, questions in selection.by_bank():
+        for question in questions:
+            if not takes_choices(question):
+                continue
+            # A control character is refused as in the xlsx sheets: a teacher often opens
+            # the file in a spreadsheet program before the upload, and it could not hold it.
+            unwritable = unwritable_characters(question, "a spreadsheet")
+            if unwritable:
+                problems += unwritable
+                continue
+            row = blooket_row(bank, question, options)
+            rows.append(row)
+            problems += limit_problems(question, row.choices, LIMITS)
+            problems += image_warning(question, "Blooket's import file", "Blooket")
+    return BlooketPlan(tuple(rows), tuple(problems))
+
+
+def csv_text(rows: tuple[BlooketRow, ...]) -> str:
+    """The whole file: the template's two rows, then one row per question."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([TITLE] + [""] * (len(HEADER) - 1))
+    writer.writerow(HEADER)
+    for n, row in enumerate(rows, start=1):
+        answers = list(row.choices.answers) + [""] * (MAX_ANSWERS - len(row.choices.answers))
+        writer.writerow([n, row.choices.question, *answers, row.seconds, row.choices.right_text])
+    return out.getvalue()
+
+
+class BlooketFormat:
+    """The registry's face of the Blooket CSV."""
+
+    name = "blooket"
+    label = "Blooket question set (CSV)"
+    suffix = ".csv"
+    carries: Mapping[str, Carriage] = carries_all(
+        short_answer=_SKIPPED,
+        numeric=_SKIPPED,
+        cloze=_SKIPPED,
+        matching=_SKIPPED,
+        ordering=_SKIPPED,
+    )
+    limits = (
+        f"{MIN_ANSWERS} to {MAX_ANSWERS} answers (more is refused, never cut); time limit "
+        f"by difficulty (20, 30 or 60 s, at most {MAX_SECONDS}); no images, explanations or points"
+    )
+
+    def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
+        """A warning per skipped question or image left out; an error past Blooket's limits."""
+        problems = carriage_problems(self, selection) + list(plan(selection, options).problems)
+        if not any(takes_choices(q) for q in selection.questions):
+            problems.append(
+                nothing_taken(
+                    selection, "Blooket", "multiple choice, true or false, multiple answer"
+                )
+            )
+        return problems
+
+    def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
+        """The CSV at ``path``, UTF-8, written atomically."""
+        write_text_atomic(Path(path), csv_text(plan(selection, options).rows))
+        bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        return [WrittenFile(Path(path), self.label, bank)]
+
+
+FORMAT = BlooketFormat()

@@ -1,0 +1,232 @@
+"""Wayground's (formerly Quizizz) spreadsheet import (``quizgen export wayground``): an xlsx.
+
+The sheet is laid out as Wayground's sample sheet: the column names on row 1, the sample's
+line of instructions on row 2, then one question per row from row 3: question text,
+question type, options 1 to 5, the right options' numbers (``1,3``), the time in seconds,
+an image link and the answer explanation. Multiple choice and true or false become
+*Multiple Choice*, multiple answer *Checkbox*, short answer *Fill-in-the-Blank* (the
+accepted answers as the options, the right-answer cell left blank, as the sample says);
+other types are reported and skipped. openpyxl is imported only when writing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..bank.model import Bank, MultipleAnswer, Question, ShortAnswer
+from ..errors import Problem
+from ..fileio import write_bytes_atomic
+from .base import Carriage, OutputOptions, Selection, WrittenFile, carriage_problems, carries_all
+from .cells import unwritable_characters
+from .game_sheets import (
+    TIME_BY_DIFFICULTY,
+    ChoiceRow,
+    Limits,
+    cell,
+    choice_row,
+    image_warning,
+    limit_problems,
+    nothing_taken,
+    per_selection,
+    takes_choices,
+)
+
+MIN_OPTIONS, MAX_OPTIONS = 2, 5
+LIMITS = Limits("Wayground", MIN_OPTIONS, MAX_OPTIONS)
+
+#: Row 1 of Wayground's sample sheet: the column names its import reads.
+HEADER = (
+    "Question Text",
+    "Question Type",
+    *(f"Option {n}" for n in range(1, MAX_OPTIONS + 1)),
+    "Correct Answer",
+    "Time in seconds",
+    "Image Link",
+    "Answer explanation",
+)
+#: Row 2 of the sample sheet: what goes in each column (kept, as in the sample).
+INSTRUCTIONS = (
+    "Text of the question\n\n(required)",
+    "Question Type\n\n(default is Multiple Choice)",
+    "Text for option 1\n\n(required in all cases except open-ended & draw questions)",
+    "Text for option 2\n\n(required in all cases except open-ended & draw questions)",
+    "Text for option 3\n\n(optional)",
+    "Text for option 4\n\n(optional)",
+    "Text for option 5\n\n(optional)",
+    "The correct option choice (between 1-5).\n\n"
+    'Leave blank for "Open-Ended", "Poll", "Draw" and "Fill-in-the-Blank".',
+    "Time in seconds\n\n(optional, default value is 30 seconds)",
+    "Link of the image\n\n(optional)",
+    "Explanation for the answer\n(optional)",
+)
+FIRST_ROW = 3
+
+MULTIPLE_CHOICE, CHECKBOX, FILL_IN = "Multiple Choice", "Checkbox", "Fill-in-the-Blank"
+
+_SKIPPED = Carriage(
+    "none", "skipped: Wayground's spreadsheet has no such question type (use canvas or moodle)"
+)
+
+
+@dataclass(frozen=True)
+class WaygroundRow:
+    """One question as the sheet shows it (texts already cells)."""
+
+    question: str
+    kind: str
+    options: tuple[str, ...]
+    right: str
+    seconds: int
+    explanation: str
+
+    def cells(self) -> list[str | int | None]:
+        """The row's cells, from Question Text to Answer explanation."""
+        options = list(self.options) + [""] * (MAX_OPTIONS - len(self.options))
+        cells: list[str | int | None] = [self.question, self.kind, *options]
+        cells += [self.right, self.seconds, "", self.explanation]
+        return [value if value != "" else None for value in cells]
+
+
+def takes(question: Question) -> bool:
+    """Whether the sheet can hold this type of question at all."""
+    return takes_choices(question) or isinstance(question, ShortAnswer)
+
+
+def wayground_row(bank: Bank, question: Question, options: OutputOptions) -> WaygroundRow:
+    """The row of a question the sheet takes."""
+    seconds = TIME_BY_DIFFICULTY[question.difficulty]
+    explanation = cell(question.explanation)
+    if isinstance(question, ShortAnswer):
+        answers = tuple(cell(answer) for answer in question.answers)
+        return WaygroundRow(cell(question.prompt), FILL_IN, answers, "", seconds, explanation)
+    row = choice_row(bank, question, options, "wayground")
+    kind = CHECKBOX if isinstance(question, MultipleAnswer) else MULTIPLE_CHOICE
+    return WaygroundRow(row.question, kind, row.answers, row.right_text, seconds, explanation)
+
+
+def _fill_in_problems(question: ShortAnswer, row: WaygroundRow) -> list[Problem]:
+    out: list[Problem] = []
+    if not row.question:
+        out.append(
+            Problem(
+                question.location,
+                "error",
+                "Wayground needs a question text: add a prompt",
+                question.id,
+            )
+        )
+    if len(row.options) > MAX_OPTIONS:
+        out.append(
+            Problem(
+                question.where("answer"),
+                "error",
+                f"{len(row.options)} accepted answers; Wayground's sheet takes at most "
+                f"{MAX_OPTIONS} (keep the {MAX_OPTIONS} likeliest)",
+                question.id,
+            )
+        )
+    if question.case_sensitive:
+        out.append(
+            Problem(
+                question.where("case_sensitive"),
+                "warning",
+                "Wayground's sheet has no case rule: set it in Wayground after the import",
+                question.id,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class WaygroundPlan:
+    """The rows of every question the sheet takes, in order, and what the selection runs into."""
+
+    rows: tuple[WaygroundRow, ...]
+    problems: tuple[Problem, ...]
+
+
+@per_selection
+def plan(selection: Selection, options: OutputOptions) -> WaygroundPlan:
+    """Every row and every limit problem, computed once for problems() and write()."""
+    rows: list[WaygroundRow] = []
+    problems: list[Problem] = []
+    for bank, questions in selection.by_bank():
+        for question in questions:
+            if not takes(question):
+                continue
+            unwritable = unwritable_characters(question, "a spreadsheet")
+            if unwritable:
+                problems += unwritable
+                continue
+            row = wayground_row(bank, question, options)
+            rows.append(row)
+            if isinstance(question, ShortAnswer):
+                problems += _fill_in_problems(question, row)
+            else:
+                problems += limit_problems(
+                    question, ChoiceRow(row.question, row.options, ()), LIMITS
+                )
+            problems += image_warning(question, "Wayground's spreadsheet", "Wayground")
+    return WaygroundPlan(tuple(rows), tuple(problems))
+
+
+def workbook_bytes(rows: tuple[WaygroundRow, ...]) -> bytes:
+    """The xlsx file of the rows, laid out as Wayground's sample sheet.
+
+    No cell starts a formula: every text went through :func:`cells.neutral_cell`.
+    """
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Sheet1")
+    sheet.append(list(HEADER))
+    sheet.append(list(INSTRUCTIONS))
+    for row in rows:
+        sheet.append(row.cells())
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+class WaygroundFormat:
+    """The registry's face of the Wayground (Quizizz) spreadsheet."""
+
+    name = "wayground"
+    label = "Wayground (Quizizz) spreadsheet (xlsx)"
+    suffix = ".xlsx"
+    carries: Mapping[str, Carriage] = carries_all(
+        numeric=_SKIPPED,
+        cloze=_SKIPPED,
+        matching=_SKIPPED,
+        ordering=_SKIPPED,
+    )
+    limits = (
+        f"{MIN_OPTIONS} to {MAX_OPTIONS} options or accepted answers (more is refused, never "
+        "cut); time by difficulty (20, 30 or 60 s); no images, points or sources"
+    )
+
+    def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
+        """A warning per skipped question or image left out; an error past the sheet's limits."""
+        problems = carriage_problems(self, selection) + list(plan(selection, options).problems)
+        if not any(takes(q) for q in selection.questions):
+            problems.append(
+                nothing_taken(
+                    selection,
+                    "Wayground",
+                    "multiple choice, true or false, multiple answer, short answer",
+                )
+            )
+        return problems
+
+    def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
+        """The spreadsheet at ``path``, written atomically."""
+        write_bytes_atomic(Path(path), workbook_bytes(plan(selection, options).rows))
+        bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        return [WrittenFile(Path(path), self.label, bank)]
+
+
+FORMAT = WaygroundFormat()
