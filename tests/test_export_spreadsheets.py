@@ -1,4 +1,4 @@
-"""Blackboard, Quizlet (read back with csv) and Kahoot (read back with openpyxl) exports."""
+"""Blackboard, Quizlet, Blooket (read back with csv); Kahoot, Wayground (with openpyxl)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from quizgen.bank.load import load_banks
 from quizgen.cli import cli
-from quizgen.outputs import blackboard, kahoot, quizlet
+from quizgen.outputs import blackboard, blooket, kahoot, quizlet, wayground
 from quizgen.outputs.base import OutputOptions, Selection
 from quizgen.outputs.cells import neutral_cell
+from quizgen.outputs.game_sheets import per_selection
+from quizgen.text import to_plain
 
 BANK = """\
 id: demo
@@ -70,7 +72,8 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def export(fmt: str, bank: Path, *args: str) -> tuple[Path, str]:
-    out = bank.parent / f"out-{fmt}.{'xlsx' if fmt == 'kahoot' else 'txt'}"
+    suffix = {"kahoot": "xlsx", "wayground": "xlsx", "blooket": "csv"}.get(fmt, "txt")
+    out = bank.parent / f"out-{fmt}.{suffix}"
     result = CliRunner().invoke(cli, ["export", fmt, str(bank), "-o", str(out), *args])
     assert result.exit_code == 0, result.output
     return out, result.stderr
@@ -258,4 +261,188 @@ questions:
 def test_kahoot_with_no_question_it_takes_is_an_error(write_bank):
     text = "id: k\ntitle: K\nquestions:\n  - {id: s, type: short_answer, prompt: P, answer: [x]}\n"
     found = problems(kahoot.FORMAT, text, write_bank)
+    assert [p.severity for p in found] == ["warning", "error"]
+
+
+# --------------------------------------------------------------------------- compute once
+
+
+def test_a_plan_is_built_once_per_selection_and_options(write_bank):
+    calls: list[tuple[int, OutputOptions]] = []
+
+    @per_selection
+    def build(selection: Selection, options: OutputOptions) -> int:
+        calls.append((id(selection), options))
+        return len(calls)
+
+    selection = Selection.whole(load_banks([write_bank(BANK)]))
+    again = Selection.whole(selection.banks)  # equal questions, another object
+    assert build(selection, OutputOptions()) == build(selection, OutputOptions()) == 1
+    assert build(selection, OutputOptions(seed="2")) == 2  # other options: built anew
+    assert build(again, OutputOptions()) == 3  # another selection: built anew
+    assert build(selection, OutputOptions(seed="2")) == 2  # each selection's plan is kept
+    assert build(again, OutputOptions()) == 3
+    assert len(calls) == 3
+
+
+def test_kahoot_writes_the_rows_of_the_options_it_is_given(write_bank, tmp_path):
+    bank = write_bank(BANK.replace(', "\\t=4"]', "]"))
+    selection = Selection.whole(load_banks([bank]))
+    seen = set()
+    for seed in "12345678":
+        options = OutputOptions(seed=seed)
+        kahoot.FORMAT.problems(selection, options)
+        kahoot.FORMAT.write(selection, tmp_path / "k.xlsx", options)
+        row = sheet_rows(tmp_path / "k.xlsx")[1]
+        seen.add(row[2:6])
+        (right,) = row[7].split(",")
+        assert row[1 + int(right)] == "'-2"
+    assert len(seen) > 1  # each seed's own order was written, not the first one cached
+
+
+# --------------------------------------------------------------------------- Wayground
+
+
+def wayground_rows(path: Path) -> tuple[tuple, tuple, list[tuple]]:
+    sheet = openpyxl.load_workbook(path).active
+    assert isinstance(sheet, Worksheet)
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    header, instructions, *rows = sheet.iter_rows(values_only=True)
+    return header, instructions, rows
+
+
+def as_cell(text: str) -> str:
+    """What a bank text looks like in a game sheet's cell."""
+    return neutral_cell(" ".join(to_plain(text).split("\n")).replace("\t", " "))
+
+
+def test_wayground_sheet_reads_back_question_by_question(write_bank):
+    bank = write_bank(BANK.replace('"\\t=4"', "five"))
+    path, stderr = export("wayground", bank, "--no-shuffle")
+    header, instructions, rows = wayground_rows(path)
+    assert header == wayground.HEADER
+    assert instructions[7].startswith("The correct option choice (between 1-5).")
+    questions = [
+        q for q in load_banks([bank])[0].questions if wayground.takes(q)
+    ]  # mc, ma, tf, sa: in bank order
+    assert [r[0] for r in rows] == [as_cell(q.prompt or "") for q in questions]
+    mc, ma, tf, sa = rows
+    assert mc[1:9] == ("Multiple Choice", "'+1", "'-2", "'@SUM(A1)", "' =3", "five", "2", 60)
+    assert mc[10] == "Line one line two"  # the explanation, one line
+    assert ma[1:9] == ("Checkbox", "a", "b", "c", None, None, "1,3", 20)
+    assert tf[1:8] == ("Multiple Choice", "True", "False", None, None, None, "2")
+    # Fill-in-the-Blank: the accepted answers as options, no right-option number.
+    assert sa[1:9] == ("Fill-in-the-Blank", "Bishkek", "AT&T", None, None, None, None, 20)
+    assert mc[0] == '\'=HYPERLINK("http://x") <script>alert(1)</script>'
+    for qid in ("num", "cz", "mt", "od"):
+        assert f"question '{qid}': Wayground (Quizizz) spreadsheet (xlsx) leaves out" in stderr
+    assert "question 'sa': Wayground's sheet has no case rule" in stderr
+
+
+def test_wayground_shuffles_options_but_the_numbers_name_the_banks_right_answers(write_bank):
+    bank = write_bank(BANK)
+    path, _ = export("wayground", bank, "--seed", "5", "--type", "multiple_answer")
+    (row,) = wayground_rows(path)[2]
+    options = [o for o in row[2:7] if o is not None]
+    assert sorted(options) == ["a", "b", "c"]
+    assert sorted(options[int(n) - 1] for n in row[7].split(",")) == ["a", "c"]
+
+
+def test_wayground_refuses_more_options_or_answers_than_its_five_with_the_place(write_bank):
+    text = """\
+id: w
+title: W
+questions:
+  - id: six
+    type: multiple_choice
+    prompt: Six?
+    choices: [a, b, c, d, e, f]
+    answer: a
+  - id: many
+    type: short_answer
+    prompt: Name one.
+    answer: [a, b, c, d, e, f]
+"""
+    found = problems(wayground.FORMAT, text, write_bank)
+    assert [(p.question, p.severity, p.location.line) for p in found] == [
+        ("six", "error", 7),
+        ("many", "error", 12),
+    ]
+    assert "6 choices; Wayground takes 2 to 5" in found[0].message
+    assert "6 accepted answers" in found[1].message
+
+
+def test_wayground_strict_makes_its_warnings_errors_and_writes_nothing(write_bank):
+    bank = write_bank(BANK.replace('"\\t=4"', "five"))
+    out = bank.parent / "strict.xlsx"
+    result = CliRunner().invoke(cli, ["export", "wayground", str(bank), "-o", str(out), "--strict"])
+    assert result.exit_code == 1
+    assert "error: question 'sa': Wayground's sheet has no case rule" in result.output
+    assert not out.exists()
+
+
+def test_wayground_with_no_question_it_takes_is_an_error(write_bank):
+    text = "id: w\ntitle: W\nquestions:\n  - {id: n, type: numeric, prompt: P, answer: 1}\n"
+    found = problems(wayground.FORMAT, text, write_bank)
+    assert [p.severity for p in found] == ["warning", "error"]
+
+
+# --------------------------------------------------------------------------- Blooket
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
+
+
+def test_blooket_csv_reads_back_as_blookets_template_question_by_question(write_bank):
+    text = BANK.replace(', "\\t=4"]', "]")
+    bank = write_bank(text)
+    path, stderr = export("blooket", bank, "--no-shuffle")
+    title, header, *rows = read_csv(path)
+    assert title == [blooket.TITLE] + [""] * 7
+    assert tuple(header) == blooket.HEADER
+    questions = [q for q in load_banks([bank])[0].questions if q.type in blooket_types()]
+    assert [r[0] for r in rows] == ["1", "2", "3"]
+    assert [r[1] for r in rows] == [as_cell(q.prompt or "") for q in questions]
+    mc, ma, tf = rows
+    assert mc[2:] == ["'+1", "'-2", "'@SUM(A1)", "' =3", "60", "2"]
+    assert ma[1:] == ["Pick two now.", "a", "b", "c", "", "20", "1,3"]
+    assert tf[2:] == ["True", "False", "", "", "20", "2"]
+    for row in rows:
+        for value in row:
+            assert_no_formula(value)
+    for qid in ("sa", "num", "cz", "mt", "od"):
+        assert f"question '{qid}': Blooket question set (CSV) leaves out" in stderr
+
+
+def blooket_types() -> set[str]:
+    return {name for name, c in blooket.FORMAT.carries.items() if c.level == "native"}
+
+
+def test_blooket_shuffles_answers_but_keeps_the_right_numbers(write_bank):
+    bank = write_bank(BANK.replace(', "\\t=4"]', "]"))
+    for seed in ("1", "2", "3"):
+        path, _ = export("blooket", bank, "--seed", seed, "--type", "multiple_choice")
+        (row,) = read_csv(path)[2:]
+        assert row[1 + int(row[7])] == "'-2"
+
+
+def test_blooket_refuses_more_than_four_answers_with_the_place_never_cuts(write_bank):
+    found = problems(blooket.FORMAT, BANK, write_bank)
+    errors = [p for p in found if p.severity == "error"]
+    assert [(p.question, p.location.line) for p in errors] == [("mc", 9)]
+    assert "5 choices; Blooket takes 2 to 4 answers" in errors[0].message
+    assert {p.question for p in found if p.severity == "warning"} == {
+        "sa",
+        "num",
+        "cz",
+        "mt",
+        "od",
+    }
+
+
+def test_blooket_with_no_question_it_takes_is_an_error(write_bank):
+    text = "id: b\ntitle: B\nquestions:\n  - {id: s, type: short_answer, prompt: P, answer: [x]}\n"
+    found = problems(blooket.FORMAT, text, write_bank)
     assert [p.severity for p in found] == ["warning", "error"]
