@@ -89,6 +89,8 @@ SNAPSHOT_FILES = {
     "canvas.txt",
     "blackboard.txt",
     "kahoot.txt",
+    "wayground.txt",
+    "blooket.txt",
     "quizlet.txt",
     "brightspace.txt",
 }
@@ -462,6 +464,30 @@ def test_kahoot_sheet(workdir: Path, snapshot: Compare) -> None:
         if cell.value is not None
     ]
     snapshot("kahoot.txt", out + "[cells]\n" + "\n".join(cells) + "\n")
+
+
+def test_wayground_sheet(workdir: Path, snapshot: Compare) -> None:
+    import openpyxl
+
+    out = run(["export", "wayground", rel(BANK), "-o", "wayground.xlsx", "--seed", SEED])
+    sheet = openpyxl.load_workbook(workdir / "wayground.xlsx").active
+    assert sheet is not None
+    cells = [
+        f"{cell.coordinate}: {cell.value!r}"
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
+    snapshot("wayground.txt", out + "[cells]\n" + "\n".join(cells) + "\n")
+
+
+def test_blooket_file(workdir: Path, snapshot: Compare) -> None:
+    # The fixture's multiple-answer question has 5 choices, which Blooket refuses: shown too.
+    refused = run(["export", "blooket", rel(BANK), "-o", "refused.csv"])
+    args = ["export", "blooket", rel(BANK), "-o", "blooket.csv", "--seed", SEED]
+    out = run([*args, "--type", "multiple_choice", "--type", "true_false"])
+    text = (workdir / "blooket.csv").read_text(encoding="utf-8")
+    snapshot("blooket.txt", refused + "\n" + out + "[file]\n" + text)
 
 
 def test_canvas_zip(workdir: Path, snapshot: Compare) -> None:
