@@ -27,7 +27,17 @@ from quizgen.outputs.registry import get_format
 
 ROUNDS = 3
 TARGET = 1.5
-DEFAULT_FORMATS = ["moodle", "gift", "canvas", "blackboard", "kahoot", "quizlet", "brightspace"]
+DEFAULT_FORMATS = [
+    "moodle",
+    "gift",
+    "canvas",
+    "blackboard",
+    "kahoot",
+    "quizlet",
+    "brightspace",
+    "wayground",
+    "blooket",
+]
 
 
 def best_of(func: Callable[[], object], rounds: int = ROUNDS) -> float:
