@@ -44,6 +44,8 @@ class ChoiceRow:
     question: str
     answers: tuple[str, ...]
     right: tuple[int, ...]
+    #: The bank index of each answer's choice (empty for true or false).
+    order: tuple[int, ...] = ()
 
     @property
     def right_text(self) -> str:
@@ -68,7 +70,7 @@ def choice_row(bank: Bank, question: Question, options: OutputOptions, salt: str
     right = question.answers if isinstance(question, MultipleAnswer) else (question.answer,)
     choices = tuple(cell(question.choices[i]) for i in order)
     numbers = tuple(n for n, i in enumerate(order, start=1) if question.choices[i] in right)
-    return ChoiceRow(cell(question.prompt), choices, numbers)
+    return ChoiceRow(cell(question.prompt), choices, numbers, tuple(order))
 
 
 @dataclass(frozen=True)
@@ -104,9 +106,9 @@ def limit_problems(question: Question, row: ChoiceRow, limits: Limits) -> list[P
             f"{len(row.answers)} choices; {name} takes {limits.min_answers} to "
             f"{limits.max_answers} answers",
         )
-    if limits.max_answer is not None and isinstance(question, MultipleChoice | MultipleAnswer):
-        for i, choice in enumerate(question.choices):
-            length = len(cell(choice))
+    if limits.max_answer is not None and row.order:  # true or false: fixed short answers
+        for i, answer in sorted(zip(row.order, row.answers, strict=True)):
+            length = len(answer)
             if length > limits.max_answer:
                 refuse(
                     question.where(f"choices[{i}]"),
