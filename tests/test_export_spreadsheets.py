@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import gc
 import html
+import weakref
 from pathlib import Path
 
 import openpyxl
@@ -283,6 +285,16 @@ def test_a_plan_is_built_once_per_selection_and_options(write_bank):
     assert build(selection, OutputOptions(seed="2")) == 2  # each selection's plan is kept
     assert build(again, OutputOptions()) == 3
     assert len(calls) == 3
+
+
+def test_a_kept_plan_does_not_keep_its_selection_alive(write_bank):
+    # build --watch makes a new selection at every save: old ones must not pile up.
+    selection = Selection.whole(load_banks([write_bank(BANK)]))
+    gone = weakref.ref(selection)
+    kahoot.FORMAT.problems(selection, OutputOptions())
+    del selection
+    gc.collect()
+    assert gone() is None
 
 
 def test_kahoot_writes_the_rows_of_the_options_it_is_given(write_bank, tmp_path):

@@ -10,6 +10,7 @@ compute every row once.
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
@@ -142,26 +143,26 @@ def nothing_taken(selection: Selection, platform: str, kinds: str) -> Problem:
 
 
 def per_selection(
-    build: Callable[[Selection, OutputOptions], T], size: int = 64
+    build: Callable[[Selection, OutputOptions], T],
 ) -> Callable[[Selection, OutputOptions], T]:
     """``build``, computed once per selection and options and then reused.
 
     ``problems()`` and ``write()`` get the same Selection object (export, build): the second
-    call reuses the first's result. The last ``size`` results are kept, each with its
-    selection (so an id is never reused while cached) and compared by identity.
+    call reuses the first's result. A result is kept only while its selection is alive
+    (a weak reference), so a long ``build --watch`` holds no bank it has moved past.
     """
-    cache: dict[int, tuple[Selection, OutputOptions, T]] = {}
+    cache: dict[int, tuple[weakref.ref[Selection], OutputOptions, T]] = {}
 
     @functools.wraps(build)
     def cached(selection: Selection, options: OutputOptions) -> T:
-        hit = cache.get(id(selection))
-        if hit is not None and hit[0] is selection and hit[1] == options:
+        key = id(selection)
+        hit = cache.get(key)
+        if hit is not None and hit[0]() is selection and hit[1] == options:
             return hit[2]
         result = build(selection, options)
-        cache.pop(id(selection), None)
-        if len(cache) >= size:
-            del cache[next(iter(cache))]
-        cache[id(selection)] = (selection, options, result)
+        if hit is None or hit[0]() is not selection:
+            weakref.finalize(selection, cache.pop, key, None)
+        cache[key] = (weakref.ref(selection), options, result)
         return result
 
     return cached
