@@ -242,6 +242,16 @@ class PartCredit:
         """``0.5 per pair``."""
         return f"{format_number(self.each)} per {self.part}"
 
+    def parts_right(self, share: float) -> int:
+        """How many parts a share of the points (0..1) stands for."""
+        return round(share * self.count)
+
+    def earned_text(self, share: float, points: float) -> str:
+        """``3 of 5 pairs: 3/5 points``: the parts right and the points they earn."""
+        parts = f"{self.part}{'' if self.count == 1 else 's'}"
+        earned = format_number(round(share * points, 2))
+        return f"{self.parts_right(share)} of {self.count} {parts}: {earned}/{format_number(points)} points"
+
 
 def _parts(question: Question) -> tuple[int, str]:
     if isinstance(question, Matching):
@@ -256,10 +266,18 @@ def _parts(question: Question) -> tuple[int, str]:
 
 
 def part_credit(question: Question) -> PartCredit | None:
-    """The part credit a question asks for (``partial: true``), else None.
+    """The part credit a question asks for (``partial: true``, two parts or more), else None.
 
-    Matching: per pair; cloze: per blank; ordering: per item in its right place; multiple
-    answer: per choice rightly ticked or rightly left empty.
+    The rule, the same on paper, in ``quizgen quiz`` / ``review`` and on the self-test page
+    (``quizgen.study.grading.part_share``, ``templates/web/grader.js``): the points are shared
+    equally among the parts, and a part earns its share when it is right.
+
+    * matching: a pair matched right;
+    * cloze: a blank filled right (a forgiven typo counts);
+    * ordering: an item in its right place (the k-th item given is the k-th of the answer;
+      more letters than items earn nothing);
+    * multiple answer: a choice rightly ticked or rightly left empty (so a wrong tick costs
+      one share, and a blank answer earns the shares of the wrong choices left empty).
     """
     count, part = _parts(question)
     if not question.partial or count < 2:

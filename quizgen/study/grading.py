@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from ..bank.model import (
@@ -33,6 +33,7 @@ from ..questions import (
     letter_index,
     not_in_answer_order,
     number_text,
+    part_credit,
     right_indices,
     shuffled,
     true_false_text,
@@ -350,12 +351,35 @@ _GRADERS: dict[type[Question], Callable[[Any, list[str], Layout, str], Verdict]]
 }
 
 
+def part_share(question: Question, said: Sequence[str], layout: Layout, verdict: Verdict) -> float:
+    """The share of a part-credit question's points (0..1) its responses earn, by the rule
+    of :func:`quizgen.questions.part_credit`: parts right over parts."""
+    if isinstance(question, Cloze | Matching):
+        parts = verdict.parts
+        return sum(1 for p in parts if p.is_right) / len(parts) if parts else 0.0
+    if isinstance(question, Ordering):
+        order = parse_letters(said[0], shown_items(question, layout)) or []
+        if len(order) > len(question.items):
+            return 0.0  # more letters than items: not an order
+        placed = sum(1 for k, p in enumerate(order) if layout.order[p] == k)
+        return placed / len(question.items)
+    if isinstance(question, MultipleAnswer):
+        chosen = set(parse_letters(said[0], shown_items(question, layout)) or [])
+        expected = set(_right_positions(question, layout))
+        return (len(layout.order) - len(chosen ^ expected)) / len(layout.order)
+    return 1.0 if verdict.is_right else 0.0
+
+
 def grade(question: Question, responses: Sequence[str], layout: Layout | None = None) -> Verdict:
-    """Grade a question's responses (one per gap or item where it asks several)."""
+    """Grade a question's responses (one per gap or item where it asks several); a question
+    with part credit gets the share of its points earned (:attr:`Verdict.partial`)."""
     layout = layout or make_layout(question, None)
     canonical = right_answer_text(question, layout)
     said = list(responses) + [""] * (response_count(question) - len(responses))
     grader = _GRADERS.get(type(question))
     if grader is None:
         return Verdict("wrong", canonical, note=f"unknown question type {question.type!r}")
-    return grader(question, said, layout, canonical)
+    verdict = grader(question, said, layout, canonical)
+    if part_credit(question) is None:
+        return verdict
+    return replace(verdict, partial=part_share(question, said, layout, verdict))
