@@ -45,6 +45,7 @@ from ..questions import (
     default_title,
     letter,
     number_text,
+    part_credit,
     true_false_text,
     type_info,
 )
@@ -137,6 +138,12 @@ def answer_lines(question: Question) -> tuple[str, ...]:
     return ()  # cloze: the text with its gaps filled, from ``cloze``
 
 
+def _parts(question: Question) -> list[int | str] | None:
+    """``[5, "pairs"]``: how many parts share a part-credit question's points, and their name."""
+    credit = part_credit(question)
+    return [credit.count, f"{credit.part}s"] if credit else None
+
+
 def _image_uri(question: Question, cache: dict[Path, str]) -> str | None:
     if question.image is None:
         return None
@@ -204,6 +211,8 @@ def build_page(selection: Selection, options: OutputOptions) -> WebPage:
                 "hash": content_hash(question),
                 "topic": question.topic,
                 "tags": list(question.tags),
+                "points": question.points,
+                "parts": _parts(question),
                 "q": grading_data(question, shown),
             }
         )

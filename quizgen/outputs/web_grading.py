@@ -30,7 +30,7 @@ from ..bank.model import (
     TrueFalse,
 )
 from ..errors import QuizgenError
-from ..questions import choice_order, derangement, not_in_answer_order, shuffled
+from ..questions import choice_order, derangement, not_in_answer_order, part_credit, shuffled
 
 #: The grading rules and conformance vectors the Python grader exports (read as data).
 RULES_FILE = Path(__file__).resolve().parent.parent / "study" / "grading_vectors.json"
@@ -129,6 +129,8 @@ def grading_data(question: Question, shown: Sequence[int]) -> dict[str, Any]:
         out.update(items=list(question.items))
     if shown:
         out["shown"] = list(shown)
+    if part_credit(question) is not None:
+        out["partial"] = True
     return out
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..bank.model import Cloze, Question
-from ..questions import default_title
-from ..text import to_plain
+from ..questions import default_title, part_credit
+from ..text import format_number, to_plain
 from .scheduling import Claim
 from .session import Answer, Card, Clock, QuizSession, utc_now
 from .terminal import OVERRIDE_KEY, EndOfInput, Terminal, percent, plural, safe
@@ -23,7 +23,7 @@ def ask_card(terminal: Terminal, session: QuizSession, card: Card) -> Answer:
     question = card.question
     terminal.show_question(question, card.layout, session.number, session.total)
     verdict = session.submit(terminal.ask(question, card.layout))
-    terminal.show_verdict(verdict)
+    terminal.show_verdict(verdict, question=question)
     terminal.show_explanation(question, card.bank)
     claim: Claim | None = None
     if terminal.interactive and verdict.is_right:
@@ -91,7 +91,12 @@ def summary_lines(terminal: Terminal, result: QuizSession) -> list[str]:
         return lines
     if result.stopped and answered < result.planned:
         lines.append(f"Stopped after {answered} of {plural(result.planned, 'question')}.")
-    score = f"Score: {result.right}/{answered} ({percent(result.right, answered)})"
+    by_points = scored_by_points(result.answers)
+    if by_points:
+        questions = f"{result.right} of {plural(answered, 'question')} right"
+        score = f"Score: {points_score(result.answers)} · {questions}"
+    else:
+        score = f"Score: {result.right}/{answered} ({percent(result.right, answered)})"
     lines.append(terminal.style(score, "bold"))
 
     topics: dict[str, list[Answer]] = {}
@@ -102,8 +107,13 @@ def summary_lines(terminal: Terminal, result: QuizSession) -> list[str]:
         for topic, answers in topics.items():
             right = sum(1 for a in answers if a.counted_right)
             name = safe(topic if len(topic) <= 40 else topic[:39] + "…")
-            score = f"{right}/{len(answers)}"
-            lines.append(f"  {name:<{width}}  {score:>5}  {percent(right, len(answers)):>4}")
+            if by_points:
+                earned, possible = _points(answers)
+                score = f"{points_text(earned)}/{points_text(possible)}"
+                share = percent(earned, possible)
+            else:
+                score, share = f"{right}/{len(answers)}", percent(right, len(answers))
+            lines.append(f"  {name:<{width}}  {score:>5}  {share:>4}")
 
     missed = result.missed
     if missed:
@@ -132,6 +142,29 @@ def summary_lines(terminal: Terminal, result: QuizSession) -> list[str]:
                 f"{plural(result.round, 'round')}."
             )
     return lines
+
+
+def scored_by_points(answers: Sequence[Answer]) -> bool:
+    """Whether a score counts points rather than questions: some question is worth other
+    than one point, or gives part credit."""
+    return any(
+        a.card.question.points != 1 or part_credit(a.card.question) is not None for a in answers
+    )
+
+
+def points_text(value: float) -> str:
+    """Points as printed: ``7.5``, ``3.33``."""
+    return format_number(round(value, 2))
+
+
+def _points(answers: Sequence[Answer]) -> tuple[float, float]:
+    return sum(a.points for a in answers), sum(a.card.question.points for a in answers)
+
+
+def points_score(answers: Sequence[Answer]) -> str:
+    """``7.5/10 points (75%)``: points earned (part credit included) of those possible."""
+    earned, possible = _points(answers)
+    return f"{points_text(earned)}/{points_text(possible)} points ({percent(earned, possible)})"
 
 
 def show_summary(terminal: Terminal, result: QuizSession) -> None:

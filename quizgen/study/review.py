@@ -90,7 +90,7 @@ def review_card(terminal: Terminal, session: ReviewSession, card: Card) -> Answe
         note="new" if card.is_new else None,
     )
     verdict = session.submit(terminal.ask(card.question, card.layout))
-    terminal.show_verdict(verdict)
+    terminal.show_verdict(verdict, question=card.question)
     terminal.show_explanation(card.question, card.bank)
     claim = None
     if terminal.interactive and session.response_readable:

@@ -82,6 +82,13 @@ class Answer:
         """Right (a typo included), or claimed right by the student."""
         return self.verdict.is_right or self.overridden
 
+    @property
+    def points(self) -> float:
+        """The points earned: all of the question's when counted right, else its part
+        credit's share (none without part credit)."""
+        share = 1.0 if self.overridden else self.verdict.credit
+        return share * self.card.question.points
+
 
 class SessionError(RuntimeError):
     """A front end called the session out of turn (a bug in the front end)."""
@@ -191,6 +198,16 @@ class Session:
     def right(self) -> int:
         """First answers counted right."""
         return sum(1 for a in self.answers if a.counted_right)
+
+    @property
+    def points(self) -> float:
+        """Points earned by the first answers (part credit included)."""
+        return sum(a.points for a in self.answers)
+
+    @property
+    def points_possible(self) -> float:
+        """Points the first answers' questions are worth."""
+        return sum(a.card.question.points for a in self.answers)
 
     @property
     def exit_code(self) -> int:

@@ -36,7 +36,7 @@ from ..bank.model import (
     ShortAnswer,
     TrueFalse,
 )
-from ..questions import source_title, type_info
+from ..questions import part_credit, source_title, type_info
 from ..text import to_terminal
 from .grading import Layout, input_problem, response_count, shown_items, shown_letter
 from .session import readable
@@ -334,8 +334,18 @@ class Terminal:
 
     # --------------------------------------------------------------- feedback
 
-    def show_verdict(self, verdict: Verdict, *, overridden: bool = False) -> None:
-        """Right, right with a typo, or wrong, and the right answer."""
+    def show_verdict(
+        self, verdict: Verdict, *, overridden: bool = False, question: Question | None = None
+    ) -> None:
+        """Right, right with a typo, or wrong, and the right answer; for a wrong answer to
+        ``question`` with part credit, the parts right and the points they earn."""
+        self._show_verdict(verdict, overridden=overridden)
+        credit = part_credit(question) if question is not None else None
+        if credit and question and not overridden and not verdict.is_right:
+            text = credit.earned_text(verdict.credit, question.points)
+            self.write(self.style(f"  Part credit: {text}", "yellow"))
+
+    def _show_verdict(self, verdict: Verdict, *, overridden: bool = False) -> None:
         answer = safe(verdict.canonical)
         if overridden:
             self.write(self.style("✓ Counted as right (you said you were right).", "green", "bold"))
@@ -399,5 +409,6 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
-def percent(right: int, total: int) -> str:
+def percent(right: float, total: float) -> str:
+    """``67%``: a share, rounded half up."""
     return f"{int(100 * right / total + 0.5)}%" if total else "0%"

@@ -174,8 +174,25 @@ function startQuizgenPage() {
     return out;
   }
 
+  // ------------------------------------------------------------------ points
+  // A question's points (1 unless the bank says), shared among its parts where it gives
+  // part credit; the grader's verdict.credit is the share earned (0..1).
+  function pointsText(x) { return String(Math.round(x * 100) / 100); }
+  function earnedFor(index, verdict) {
+    var share = verdict.credit !== undefined ? verdict.credit : (verdict.outcome === "wrong" ? 0 : 1);
+    return share * QUESTIONS[index].points;
+  }
+  function partText(index, verdict) {
+    var item = QUESTIONS[index];
+    if (!item.parts || verdict.credit === undefined) return "";
+    var right = Math.round(verdict.credit * item.parts[0]);
+    return right + " of " + item.parts[0] + " " + item.parts[1] + ": " +
+      pointsText(earnedFor(index, verdict)) + "/" + pointsText(item.points) + " points";
+  }
+
   // ------------------------------------------------------------------ a round
-  var round = null;   // {order: [question index], pos, results: {index: true|false}}
+  // {order: [question index], pos, results: {index: true|false}, earned: {index: points}}
+  var round = null;
   var before = {};    // question index -> its record before this round's answer (for "I was right")
 
   function saveRound() { writeStore(ROUND_KEY, round); }
@@ -185,7 +202,7 @@ function startQuizgenPage() {
   }
 
   function begin(order) {
-    round = { order: order, pos: 0, results: {}, build: BUILD };
+    round = { order: order, pos: 0, results: {}, earned: {}, build: BUILD };
     before = {};
     saveRound();
     screen("run");
@@ -251,9 +268,11 @@ function startQuizgenPage() {
     return values("input.line");
   }
 
-  function verdictText(verdict) {
+  function verdictText(index, verdict) {
     if (verdict.outcome === "right") return "Right.";
     if (verdict.outcome === "typo") return "Right, but mind the spelling: " + verdict.spelling + ".";
+    var part = partText(index, verdict);
+    if (part) return "Not quite: " + part + ".";
     var parts = verdict.parts || [];
     var good = parts.filter(function (p) { return p.outcome !== "wrong"; }).length;
     return parts.length > 1 ? "Not quite: " + good + " of " + parts.length + " right." : "Not quite.";
@@ -275,8 +294,9 @@ function startQuizgenPage() {
     before[index] = recordOf(index);
     remember(index, right, before[index]);
     round.results[index] = right;
+    round.earned[index] = earnedFor(index, verdict);
     saveRound();
-    text(form.querySelector(".verdict"), verdictText(verdict));
+    text(form.querySelector(".verdict"), verdictText(index, verdict));
     form.querySelector(".verdict").className = "verdict " + (right ? "good" : "bad");
     show($("override"), !right);
     show(form.querySelector(".check").parentNode, false);
@@ -291,6 +311,7 @@ function startQuizgenPage() {
     var index = Number(form.dataset.index);
     remember(index, true, before[index]);
     round.results[index] = true;
+    round.earned[index] = QUESTIONS[index].points;
     saveRound();
     text(form.querySelector(".verdict"), "Counted as right, on your word.");
     form.querySelector(".verdict").className = "verdict good";
@@ -305,10 +326,30 @@ function startQuizgenPage() {
     else ask();
   }
 
+  // Questions right of those answered ("5/9"), or where points differ from one a question,
+  // the points earned of those possible ("7.5/10 points (75%)").
+  function scoreText(indices) {
+    var right = indices.filter(function (i) { return round.results[i]; }).length;
+    var byPoints = indices.some(function (i) { return QUESTIONS[i].points !== 1 || QUESTIONS[i].parts; });
+    if (!byPoints) return right + "/" + indices.length;
+    var earned = 0, possible = 0;
+    indices.forEach(function (i) {
+      var got = round.earned && i in round.earned ? round.earned[i] : (round.results[i] ? QUESTIONS[i].points : 0);
+      earned += got;
+      possible += QUESTIONS[i].points;
+    });
+    var share = possible ? Math.floor(100 * earned / possible + 0.5) : 0;
+    return pointsText(earned) + "/" + pointsText(possible) + " points (" + share + "%)";
+  }
+
   function finish() {
     var answered = round.order.filter(function (i) { return i in round.results; });
     var right = answered.filter(function (i) { return round.results[i]; });
-    text($("score"), right.length + "/" + answered.length);
+    var score = scoreText(answered);
+    if (score.indexOf("points") >= 0) {
+      score += " · " + right.length + " of " + plural(answered.length, "question") + " right";
+    }
+    text($("score"), score);
     var body = $("by-topic").querySelector("tbody");
     while (body.firstChild) body.removeChild(body.firstChild);
     unique(answered.map(topicOf)).forEach(function (topic) {
@@ -318,7 +359,7 @@ function startQuizgenPage() {
       name.scope = "row";
       text(name, topic);
       var score = document.createElement("td");
-      text(score, mine.filter(function (i) { return round.results[i]; }).length + "/" + mine.length);
+      text(score, scoreText(mine));
       row.appendChild(name);
       row.appendChild(score);
       body.appendChild(row);
@@ -366,6 +407,7 @@ function startQuizgenPage() {
   });
   $("resume").addEventListener("click", function () {
     round = savedRound();
+    round.earned = round.earned || {};
     before = {};
     if (round.order[round.pos] in round.results) round.pos += 1;  // checked before the reload
     if (round.pos >= round.order.length) { finish(); return; }

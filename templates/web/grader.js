@@ -341,6 +341,31 @@ function makeGrader(rules) {
     }
   };
 
+  // The share of a part-credit question's points its responses earn: parts right over
+  // parts (quizgen/questions.py part_credit, grading.py part_share).
+  function partShare(q, said, order, verdict) {
+    if (q.type === "cloze" || q.type === "matching") {
+      var parts = verdict.parts || [];
+      var right = parts.filter(function (p) { return p.outcome !== "wrong"; }).length;
+      return parts.length ? right / parts.length : 0;
+    }
+    if (q.type === "ordering") {
+      var got = parseLetters(said[0], shownItems(q, order)) || [];
+      if (got.length > q.items.length) return 0;
+      var placed = got.filter(function (p, k) { return order[p] === k; }).length;
+      return placed / q.items.length;
+    }
+    if (q.type === "multiple_answer") {
+      var chosen = parseLetters(said[0], shownItems(q, order)) || [];
+      var rights = rightIndices(q);
+      var good = order.filter(function (i, p) {
+        return (chosen.indexOf(p) >= 0) === (rights.indexOf(i) >= 0);
+      }).length;
+      return good / order.length;
+    }
+    return verdict.outcome === "wrong" ? 0 : 1;
+  }
+
   function responseCount(q) {
     if (q.type === "cloze") return q.deletions.length;
     if (q.type === "matching") return q.pairs.length;
@@ -348,13 +373,17 @@ function makeGrader(rules) {
   }
 
   /* Grade a question's responses (one line per cloze gap or matching item, else one):
-   * {outcome: "right" | "typo" | "wrong", spelling?, parts?: [{outcome, spelling?}]}. */
+   * {outcome: "right" | "typo" | "wrong", spelling?, parts?: [{outcome, spelling?}],
+   *  credit?: the share of the points earned (0..1), for a question with part credit}. */
   function grade(q, responses) {
     var said = responses.slice();
     while (said.length < responseCount(q)) said.push("");
     var grader = graders[q.type];
     if (!grader) return { outcome: "wrong" };
-    return grader(q, said, shownOrder(q));
+    var order = shownOrder(q);
+    var verdict = grader(q, said, order);
+    if (q.partial) verdict.credit = partShare(q, said, order, verdict);
+    return verdict;
   }
 
   return { grade: grade, normalize: normalize, parseNumber: parseNumber, letterIndex: letterIndex };
