@@ -254,6 +254,78 @@ def test_pipe_subprocess_eof_midway(bank):
     assert "Traceback" not in proc.stdout + proc.stderr
 
 
+# ------------------------------------------------------------------- part credit
+
+PART_BANK = """\
+id: parts
+title: Points shared
+questions:
+  - id: mt5
+    type: matching
+    prompt: Match each country with its capital.
+    points: 5
+    partial: true
+    pairs:
+      - [Russia, Moscow]
+      - [Pakistan, Islamabad]
+      - [India, New Delhi]
+      - [China, Beijing]
+      - [Japan, Tokyo]
+  - id: ma2
+    type: multiple_answer
+    prompt: Which are full members?
+    points: 2
+    partial: true
+    choices: [China, Turkey, India, Afghanistan]
+    answer: [China, India]
+  - id: or4
+    type: ordering
+    prompt: Order these from smallest to largest population.
+    points: 4
+    partial: true
+    items: [Kyrgyzstan, Russia, Pakistan, India]
+  - id: cz3
+    type: cloze
+    points: 3
+    partial: true
+    text: "{{c1::Islamabad}} is the capital of {{c2::Pakistan}}, {{c3::Moscow}} of Russia."
+  - id: tf1
+    type: true_false
+    prompt: The SCO has nine full members.
+    answer: true
+"""
+
+# With --no-shuffle: matches a) Islamabad b) New Delhi c) Beijing d) Tokyo e) Moscow;
+# items a) Russia b) Pakistan c) India d) Kyrgyzstan.
+PART_RIGHT = [
+    *["e", "a", "b", "b", "d"],  # 4 of 5 pairs (China is not New Delhi)
+    "a",  # China ticked, Turkey and Afghanistan rightly left, India missed: 3 of 4 choices
+    "d a c b",  # Kyrgyzstan and Russia in place, India and Pakistan swapped: 2 of 4 items
+    *["Islamabd", "Karachi", "Moscow"],  # a typo counts: 2 of 3 blanks
+    "t",
+]
+
+
+def test_part_right_answers_earn_their_part_and_the_summary_sums_points(write_bank):
+    result = quiz([str(write_bank(PART_BANK)), "--no-shuffle"], PART_RIGHT)
+    out = result.output
+    assert result.exit_code == 0, out
+    assert "  Part credit: 4 of 5 pairs: 4/5 points\n" in out
+    assert "  Part credit: 3 of 4 choices: 1.5/2 points\n" in out
+    assert "  Part credit: 2 of 4 items: 2/4 points\n" in out
+    assert "  Part credit: 2 of 3 blanks: 2/3 points\n" in out
+    # 4 + 1.5 + 2 + 2 + 1 of 5 + 2 + 4 + 3 + 1 points; right/wrong is unchanged
+    assert "Score: 10.5/15 points (70%) · 1 of 5 questions right" in out
+    assert "Missed (4):" in out
+
+
+def test_a_question_without_partial_stays_all_or_nothing(write_bank):
+    text = PART_BANK.replace("    partial: true\n", "")
+    result = quiz([str(write_bank(text)), "--no-shuffle"], PART_RIGHT)
+    assert "Part credit:" not in result.output
+    assert "Score: 1/15 points (7%) · 1 of 5 questions right" in result.output
+
+
 # -------------------------------------------------------- a real pseudo-terminal
 
 
@@ -327,6 +399,27 @@ def test_pty_any_other_key_keeps_the_wrong_verdict(bank, tmp_path):
     child.expect_exact("Press r if you were right")
     child.send(" ")
     child.expect_exact("Score: 0/1 (0%)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+@pytest.mark.slow  # a real process
+def test_pty_part_credit_then_i_was_right_earns_every_point(write_bank, tmp_path):
+    child = spawn([str(write_bank(PART_BANK)), "--no-shuffle", "--count", "2"], tmp_path)
+    for line in PART_RIGHT[:5]:
+        child.expect_exact("→ letter > ")
+        child.sendline(line)
+    child.expect_exact("Part credit: 4 of 5 pairs: 4/5 points")
+    child.expect_exact("Press r if you were right")
+    child.send("\r")
+    child.expect_exact("Your answer (letters, e.g. a c) > ")
+    child.sendline("a")
+    child.expect_exact("Part credit: 3 of 4 choices: 1.5/2 points")
+    child.expect_exact("Press r if you were right")
+    child.send("r")  # "I was right": all its points
+    child.expect_exact("Counted as right")
+    child.expect_exact("Score: 6/7 points (86%) · 1 of 2 questions right")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

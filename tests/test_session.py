@@ -268,3 +268,49 @@ def test_a_review_takes_only_the_selected_questions(banks):
     with ReviewStore(None) as store:
         cards = plan_review(banks, store, START, new=10, criteria=Criteria(types=("numeric",)))
         assert [card.question.id for card in cards] == ["ww1"]
+
+
+PARTS = """\
+id: parts
+title: Parts
+questions:
+  - id: match
+    type: matching
+    prompt: Match each country with its capital.
+    points: 4
+    partial: true
+    pairs: [[Russia, Moscow], [Pakistan, Islamabad], [India, New Delhi], [China, Beijing]]
+  - id: order
+    type: ordering
+    prompt: Smallest to largest population.
+    points: 3
+    partial: true
+    items: [Kyrgyzstan, Russia, Pakistan]
+"""
+
+
+def test_a_part_right_answer_earns_its_part_and_i_was_right_earns_all(write_bank):
+    banks = load_banks([write_bank(PARTS, name="parts.yaml")])
+    session = QuizSession(plan_quiz(banks, shuffle=False))
+    session.next()  # matches shown rotated by one: a) Islamabad b) New Delhi c) Beijing d) Moscow
+    verdict = session.submit(["d", "a", "c", "b"])  # India and China swapped: 2 of 4 pairs
+    assert (verdict.outcome, verdict.credit) == ("wrong", 0.5)
+    assert session.rate().points == 2
+    session.next()  # items shown a) Russia b) Pakistan c) Kyrgyzstan
+    verdict = session.submit(["c b a"])  # only Kyrgyzstan in its place: 1 of 3 items
+    assert verdict.credit == pytest.approx(1 / 3)
+    assert session.rate("was_right").points == 3
+    assert (session.points, session.points_possible, session.right) == (5, 7, 1)
+
+
+def test_a_part_right_review_is_rated_again_as_a_wrong_one(write_bank):
+    banks = load_banks([write_bank(PARTS, name="parts.yaml")])
+    with ReviewStore(None) as store:
+        session = review(banks, store, Clock())
+        card = session.next()
+        assert card is not None and card.question.id == "match"
+        layout = card.layout.order  # bank index of each shown match
+        right = ["abcd"[layout.index(i)] for i in range(4)]
+        verdict = session.submit([right[0], right[1], right[3], right[2]])
+        assert (verdict.outcome, verdict.credit) == ("wrong", 0.5)
+        assert session.rate().rating == Rating.Again
