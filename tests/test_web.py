@@ -237,6 +237,12 @@ def test_page_grader_agrees_with_every_conformance_vector(browser: Any, snapshot
         if "parts" in want:
             mine["parts"] = [(p["outcome"], p.get("spelling")) for p in verdict.get("parts", [])]
             theirs["parts"] = [(p["outcome"], p.get("spelling")) for p in want["parts"]]
+        # part credit: the same share of the points, and none where the question gives none
+        mine["credit"] = verdict.get("credit")
+        theirs["credit"] = want.get("credit")
+        if mine["credit"] is not None and theirs["credit"] is not None:
+            mine["credit"] = round(mine["credit"], 9)
+            theirs["credit"] = round(theirs["credit"], 9)
         if mine != theirs:
             disagreements.append((vector["what"], vector["responses"], theirs, mine))
     assert disagreements == []
@@ -272,12 +278,20 @@ def test_every_question_right_by_clicking_and_typing(browser: Any, snapshot_page
     start(page)
     verdicts = play_round(page, questions, lambda i: True)
     assert verdicts == ["Right."] * len(questions)
-    assert page.locator("#score").inner_text() == f"{len(questions)}/{len(questions)}"
+    # two questions are worth 2 and 1.5 points: the score counts points
+    total = format_number(sum(q.points for q in questions))
+    assert page.locator("#score").inner_text() == (
+        f"{total}/{total} points (100%) · {len(questions)} of {len(questions)} questions right"
+    )
     table = {
         r.locator("th").inner_text(): r.locator("td").inner_text()
         for r in page.locator("#by-topic tbody tr").all()
     }
-    assert table == {"Basics": "5/5", "Anki markers": "2/2", "(no topic)": "1/1"}
+    assert table == {
+        "Basics": "6/6 points (100%)",  # 2 + 1 + 1 + 1 + 1
+        "Anki markers": "2/2 points (100%)",
+        "(no topic)": "1.5/1.5 points (100%)",
+    }
     assert not page.get_by_role("button", name="Practise the ones I missed").is_visible()
     assert page.watch.errors == [] and page.watch.dialogs == []
 
@@ -290,7 +304,10 @@ def test_every_question_wrong_then_practise_the_missed(browser: Any, snapshot_pa
     verdicts = play_round(page, questions, lambda i: False)
     assert all(v.startswith("Not quite") for v in verdicts), verdicts
     assert "Not quite: 0 of 2 right." in verdicts  # the cloze's two gaps
-    assert page.locator("#score").inner_text() == f"0/{len(questions)}"
+    total = format_number(sum(q.points for q in questions))
+    assert page.locator("#score").inner_text() == (
+        f"0/{total} points (0%) · 0 of {len(questions)} questions right"
+    )
     page.get_by_role("button", name="Practise the ones I missed").click()
     assert page.locator("#counter").inner_text() == f"Question 1 of {len(questions)}"
     # This time: the first right, the second wrong but overridden, then stop.
@@ -303,7 +320,8 @@ def test_every_question_wrong_then_practise_the_missed(browser: Any, snapshot_pa
     assert current(page).locator(".verdict").inner_text() == "Counted as right, on your word."
     page.get_by_role("button", name="Next").click()
     page.get_by_role("button", name="Stop and see the score").click()
-    assert page.locator("#score").inner_text() == "2/2"
+    # the first question is worth 2 points, the second 1
+    assert page.locator("#score").inner_text() == "3/3 points (100%) · 2 of 2 questions right"
     assert page.watch.errors == []
 
 
@@ -320,6 +338,58 @@ def test_a_typo_is_right_and_shows_the_spelling(browser: Any, snapshot_page) -> 
     assert form.locator(".verdict").inner_text() == (
         "Right, but mind the spelling: Shanghai Cooperation Organisation."
     )
+
+
+PART_BANK = """\
+id: parts
+title: Part credit
+questions:
+  - id: mt5
+    type: matching
+    prompt: Match each country with its capital.
+    topic: Capitals
+    points: 5
+    partial: true
+    pairs:
+      - [Russia, Moscow]
+      - [Pakistan, Islamabad]
+      - [India, New Delhi]
+      - [China, Beijing]
+      - [Japan, Tokyo]
+  - id: mt1
+    type: matching
+    prompt: The same, all or nothing.
+    topic: Capitals
+    pairs:
+      - [Russia, Moscow]
+      - [Pakistan, Islamabad]
+      - [India, New Delhi]
+"""
+
+
+def test_a_part_right_answer_earns_its_part(browser: Any, tmp_path: Path) -> None:
+    bank = tmp_path / "parts.yaml"
+    bank.write_text(PART_BANK, encoding="utf-8")
+    path, questions = build([bank], tmp_path / "study.html", seed="web")
+    page = open_page(browser, path)
+    start(page)
+    for q in questions:
+        form = current(page)
+        # 3 of 5 pairs right (China and India swapped); 2 of 3 (India given Islamabad)
+        swap = {"China": "New Delhi", "India": "Beijing" if q.id == "mt5" else "Islamabad"}
+        for left, right in q.pairs:
+            pick = swap.get(left, right)
+            form.get_by_label(left, exact=True).select_option(label=pick)
+        form.get_by_role("button", name="Check", exact=True).click()
+        if q.id == "mt5":
+            verdict = "Not quite: 3 of 5 pairs: 3/5 points."
+        else:
+            verdict = "Not quite: 2 of 3 right."  # no part credit: no points for the two
+        assert form.locator(".verdict").inner_text() == verdict
+        page.get_by_role("button", name="Next").click()
+    assert page.locator("#score").inner_text() == "3/6 points (50%) · 0 of 2 questions right"
+    assert page.locator("#by-topic tbody td").inner_text() == "3/6 points (50%)"
+    assert page.watch.errors == []
 
 
 # -- keyboard only --------------------------------------------------------------------------
@@ -411,7 +481,10 @@ def test_keyboard_only(browser: Any, snapshot_page) -> None:
         assert form.locator(".verdict").inner_text() == "Right.", q.id
         assert page.evaluate("document.activeElement.id") == "next"
         page.keyboard.press("Enter")
-    assert page.locator("#score").inner_text() == f"{len(questions)}/{len(questions)}"
+    total = format_number(sum(q.points for q in questions))
+    assert page.locator("#score").inner_text() == (
+        f"{total}/{total} points (100%) · {len(questions)} of {len(questions)} questions right"
+    )
     assert page.watch.errors == []
 
 
@@ -445,7 +518,8 @@ def test_progress_survives_a_reload_and_a_round_can_be_continued(
     resume.click()
     assert page.locator("#counter").inner_text() == "Question 4 of 8"
     page.get_by_role("button", name="Stop and see the score").click()
-    assert page.locator("#score").inner_text() == "2/3"
+    # kept over the reload: the first (2 points) and third (1) right, the second (1) wrong
+    assert page.locator("#score").inner_text() == "3/4 points (75%) · 2 of 3 questions right"
     page.get_by_role("button", name="Back to the start").click()
     start(page)
     assert current(page).locator(".last").inner_text().strip() == "· last time: right"
@@ -611,7 +685,11 @@ def test_hostile_bank_text_stays_text(browser: Any, hostile_page: Path) -> None:
         page.mouse.move(200, 400)
         page.get_by_role("button", name="Next").click()
     text = page.locator("body").inner_text()
-    assert page.locator("#score").inner_text() == "1/13"
+    banks = load_banks([hostile_page.parent / "hostile.yaml", SNAPSHOT_BANK])
+    total = format_number(sum(q.points for bank in banks for q in bank.questions))
+    assert page.locator("#score").inner_text() == (
+        f"1/{total} points ({round(100 / float(total))}%) · 1 of 13 questions right"
+    )
     assert page.locator("script").count() == 2
     assert page.locator("iframe, svg, b, i, img:not([src^='data:'])").count() == 0
     assert (

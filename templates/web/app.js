@@ -326,11 +326,14 @@ function startQuizgenPage() {
     else ask();
   }
 
-  // Questions right of those answered ("5/9"), or where points differ from one a question,
-  // the points earned of those possible ("7.5/10 points (75%)").
-  function scoreText(indices) {
+  // Whether a score counts points: some question is worth other than one, or gives part credit.
+  function scoredByPoints(indices) {
+    return indices.some(function (i) { return QUESTIONS[i].points !== 1 || QUESTIONS[i].parts; });
+  }
+  // Questions right of those answered ("5/9"), or by points, the points earned of those
+  // possible ("7.5/10 points (75%)").
+  function scoreText(indices, byPoints) {
     var right = indices.filter(function (i) { return round.results[i]; }).length;
-    var byPoints = indices.some(function (i) { return QUESTIONS[i].points !== 1 || QUESTIONS[i].parts; });
     if (!byPoints) return right + "/" + indices.length;
     var earned = 0, possible = 0;
     indices.forEach(function (i) {
@@ -345,8 +348,9 @@ function startQuizgenPage() {
   function finish() {
     var answered = round.order.filter(function (i) { return i in round.results; });
     var right = answered.filter(function (i) { return round.results[i]; });
-    var score = scoreText(answered);
-    if (score.indexOf("points") >= 0) {
+    var byPoints = scoredByPoints(answered);
+    var score = scoreText(answered, byPoints);
+    if (byPoints) {
       score += " · " + right.length + " of " + plural(answered.length, "question") + " right";
     }
     text($("score"), score);
@@ -359,7 +363,7 @@ function startQuizgenPage() {
       name.scope = "row";
       text(name, topic);
       var score = document.createElement("td");
-      text(score, scoreText(mine));
+      text(score, scoreText(mine, byPoints));
       row.appendChild(name);
       row.appendChild(score);
       body.appendChild(row);
