@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -359,6 +361,62 @@ def test_ordering_reads_letters_in_order():
     assert right_answer_text(q, layout) == "c a b (first → second → third)"
 
 
+# ------------------------------------------------------------------ part credit
+
+
+def test_part_credit_matching_counts_pairs_and_cloze_counts_blanks():
+    pairs = (("Russia", "Moscow"), ("Pakistan", "Islamabad"), ("India", "New Delhi"))
+    q = Matching(id="m", prompt="?", location=HERE, pairs=pairs, partial=True, points=6)
+    layout = make_layout(q, None)  # a) Islamabad, b) New Delhi, c) Moscow
+    verdict = grade(q, ["c", "b", "a"], layout)  # Russia right, the others swapped
+    assert (verdict.outcome, verdict.partial, verdict.credit) == ("wrong", 1 / 3, 1 / 3)
+    assert grade(q, ["c", "a", "b"], layout).partial == 1.0
+    text = "{{c1::Islamabad}} is the capital of {{c2::Pakistan}}, {{c3::Moscow}} of Russia."
+    c = Cloze(id="c", prompt=None, location=HERE, text=text, deletions=parse_cloze(text))
+    c = replace(c, partial=True)
+    verdict = grade(c, ["Islamabd", "Karachi", "Moscow"])  # the typo counts
+    assert (verdict.outcome, verdict.partial) == ("wrong", 2 / 3)
+
+
+def test_part_credit_ordering_counts_items_in_their_right_place():
+    items = ("first", "second", "third", "fourth")
+    q = Ordering(id="o", prompt="?", location=HERE, items=items, partial=True)
+    layout = make_layout(q, None)  # a) second b) third c) fourth d) first
+    assert grade(q, ["d a b c"], layout).partial == 1.0
+    assert grade(q, ["d a c b"], layout).partial == 0.5  # third and fourth swapped
+    assert grade(q, ["a b c d"], layout).partial == 0.0  # every item one place off
+    assert grade(q, ["d a"], layout).partial == 0.5  # two given, both in place
+    assert grade(q, ["d a b c d"], layout).partial == 0.0  # more letters than items
+    assert grade(q, ["x y"], layout).partial == 0.0
+
+
+def test_part_credit_multiple_answer_counts_choices_ticked_or_left_rightly():
+    q = MultipleAnswer(
+        id="ma",
+        prompt="?",
+        location=HERE,
+        choices=("China", "Turkey", "India", "Afghanistan", "Uzbekistan"),
+        answers=("China", "India", "Uzbekistan"),
+        partial=True,
+    )
+    layout = make_layout(q, None)
+    assert grade(q, ["a c e"], layout).partial == 1.0
+    assert grade(q, ["a c"], layout).partial == 4 / 5  # Uzbekistan missed
+    assert grade(q, ["a b c e"], layout).partial == 4 / 5  # Turkey ticked
+    assert grade(q, ["a b c d e"], layout).partial == 3 / 5
+    assert grade(q, [""], layout).partial == 2 / 5  # Turkey and Afghanistan rightly left
+
+
+def test_without_partial_or_with_one_part_a_question_is_all_or_nothing():
+    pairs = (("Russia", "Moscow"), ("Pakistan", "Islamabad"))
+    q = Matching(id="m", prompt="?", location=HERE, pairs=pairs)
+    verdict = grade(q, ["b", "b"])
+    assert (verdict.partial, verdict.credit) == (None, 0.0)
+    assert grade(short("Tashkent"), ["Tashkant"]).credit == 1.0  # a typo is right
+    one = cloze("{{c1::Islamabad}} is a capital.")
+    assert grade(replace(one, partial=True), ["Karachi"]).partial is None
+
+
 def test_layout_is_bank_order_without_seed_and_reproducible_with_one():
     q = MultipleChoice(id="q", prompt="?", location=HERE, choices=tuple("ABCDEFGH"), answer="A")
     assert make_layout(q, None).order == tuple(range(8))
@@ -454,6 +512,16 @@ def test_the_vectors_cover_every_type_and_every_outcome():
     shown = [v["question"].get("shown", []) for v in vectors]
     shuffled = [v for v, order in zip(vectors, shown, strict=True) if order != sorted(order)]
     assert {v["question"]["type"] for v in shuffled} >= {"multiple_choice", "matching", "ordering"}
+    credited = [v for v in vectors if "credit" in v["verdict"]]
+    assert {v["question"]["type"] for v in credited} == {
+        "matching",
+        "cloze",
+        "ordering",
+        "multiple_answer",
+    }
+    assert all(v["question"].get("partial") for v in credited)
+    shares = {v["verdict"]["credit"] for v in credited}
+    assert 0.0 in shares and 1.0 in shares and shares - {0.0, 1.0}  # none, all, and a part
 
 
 def test_the_rules_data_is_what_the_grader_does():
