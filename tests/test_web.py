@@ -111,6 +111,12 @@ def current(page: Any) -> Any:
     return page.locator("form.question:not([hidden])")
 
 
+def score_shown(page: Any) -> str:
+    """The end screen's score, and below it (when scored by points) how many were right."""
+    detail = page.locator("#score-detail")
+    score = page.locator("#score").inner_text()
+    return f"{score} · {detail.inner_text()}" if detail.is_visible() else score
+
 def start(page: Any, *, shuffle: bool = False, mode: str = "all") -> None:
     page.get_by_label("Shuffle").set_checked(shuffle)
     page.locator(f"input[name=mode][value={mode}]").check()
@@ -280,7 +286,7 @@ def test_every_question_right_by_clicking_and_typing(browser: Any, snapshot_page
     assert verdicts == ["Right."] * len(questions)
     # two questions are worth 2 and 1.5 points: the score counts points
     total = format_number(sum(q.points for q in questions))
-    assert page.locator("#score").inner_text() == (
+    assert score_shown(page) == (
         f"{total}/{total} points (100%) · {len(questions)} of {len(questions)} questions right"
     )
     table = {
@@ -305,7 +311,7 @@ def test_every_question_wrong_then_practise_the_missed(browser: Any, snapshot_pa
     assert all(v.startswith("Not quite") for v in verdicts), verdicts
     assert "Not quite: 0 of 2 right." in verdicts  # the cloze's two gaps
     total = format_number(sum(q.points for q in questions))
-    assert page.locator("#score").inner_text() == (
+    assert score_shown(page) == (
         f"0/{total} points (0%) · 0 of {len(questions)} questions right"
     )
     page.get_by_role("button", name="Practise the ones I missed").click()
@@ -321,7 +327,7 @@ def test_every_question_wrong_then_practise_the_missed(browser: Any, snapshot_pa
     page.get_by_role("button", name="Next").click()
     page.get_by_role("button", name="Stop and see the score").click()
     # the first question is worth 2 points, the second 1
-    assert page.locator("#score").inner_text() == "3/3 points (100%) · 2 of 2 questions right"
+    assert score_shown(page) == "3/3 points (100%) · 2 of 2 questions right"
     assert page.watch.errors == []
 
 
@@ -387,7 +393,7 @@ def test_a_part_right_answer_earns_its_part(browser: Any, tmp_path: Path) -> Non
             verdict = "Not quite: 2 of 3 right."  # no part credit: no points for the two
         assert form.locator(".verdict").inner_text() == verdict
         page.get_by_role("button", name="Next").click()
-    assert page.locator("#score").inner_text() == "3/6 points (50%) · 0 of 2 questions right"
+    assert score_shown(page) == "3/6 points (50%) · 0 of 2 questions right"
     assert page.locator("#by-topic tbody td").inner_text() == "3/6 points (50%)"
     assert page.watch.errors == []
 
@@ -482,7 +488,7 @@ def test_keyboard_only(browser: Any, snapshot_page) -> None:
         assert page.evaluate("document.activeElement.id") == "next"
         page.keyboard.press("Enter")
     total = format_number(sum(q.points for q in questions))
-    assert page.locator("#score").inner_text() == (
+    assert score_shown(page) == (
         f"{total}/{total} points (100%) · {len(questions)} of {len(questions)} questions right"
     )
     assert page.watch.errors == []
@@ -519,7 +525,7 @@ def test_progress_survives_a_reload_and_a_round_can_be_continued(
     assert page.locator("#counter").inner_text() == "Question 4 of 8"
     page.get_by_role("button", name="Stop and see the score").click()
     # kept over the reload: the first (2 points) and third (1) right, the second (1) wrong
-    assert page.locator("#score").inner_text() == "3/4 points (75%) · 2 of 3 questions right"
+    assert score_shown(page) == "3/4 points (75%) · 2 of 3 questions right"
     page.get_by_role("button", name="Back to the start").click()
     start(page)
     assert current(page).locator(".last").inner_text().strip() == "· last time: right"
@@ -687,7 +693,7 @@ def test_hostile_bank_text_stays_text(browser: Any, hostile_page: Path) -> None:
     text = page.locator("body").inner_text()
     banks = load_banks([hostile_page.parent / "hostile.yaml", SNAPSHOT_BANK])
     total = format_number(sum(q.points for bank in banks for q in bank.questions))
-    assert page.locator("#score").inner_text() == (
+    assert score_shown(page) == (
         f"1/{total} points ({round(100 / float(total))}%) · 1 of 13 questions right"
     )
     assert page.locator("script").count() == 2

@@ -349,11 +349,10 @@ function startQuizgenPage() {
     var answered = round.order.filter(function (i) { return i in round.results; });
     var right = answered.filter(function (i) { return round.results[i]; });
     var byPoints = scoredByPoints(answered);
-    var score = scoreText(answered, byPoints);
-    if (byPoints) {
-      score += " · " + right.length + " of " + plural(answered.length, "question") + " right";
-    }
-    text($("score"), score);
+    text($("score"), scoreText(answered, byPoints));
+    // By points, how many questions were wholly right goes below, in smaller type.
+    text($("score-detail"), right.length + " of " + plural(answered.length, "question") + " right");
+    show($("score-detail"), byPoints);
     var body = $("by-topic").querySelector("tbody");
     while (body.firstChild) body.removeChild(body.firstChild);
     unique(answered.map(topicOf)).forEach(function (topic) {
