@@ -18,7 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Location, Problem, QuizgenError
-from .outputs.base import OutputFormat, OutputOptions, Selection, WrittenFile, planned_outputs
+from .outputs.base import (
+    LAYOUTS,
+    Layout,
+    OutputFormat,
+    OutputOptions,
+    Selection,
+    WrittenFile,
+    planned_outputs,
+)
 
 #: The formats ``quizgen build`` writes when neither the command line nor quizgen.toml says.
 DEFAULT_FORMATS: tuple[str, ...] = ("anki", "html")
@@ -65,6 +73,12 @@ class BuildOptions:
     title: str | None = None
     paper: str = "a4"
     browser: str | None = None
+    #: The printed quiz's layout (html, pdf), as ``quizgen html`` takes it.
+    layout: Layout = "standard"
+    sections: bool = True
+    combined: bool = False
+    shuffle_questions: bool = True
+    shuffle_choices: bool = True
     #: Fail on the banks' warnings too, as ``check --strict`` does.
     strict: bool = False
     #: Item-writing check codes (``Q201``) left out of this build's report.
@@ -78,6 +92,11 @@ class BuildOptions:
             versions=self.versions,
             paper=self.paper,
             browser=self.browser,
+            layout=self.layout,
+            sections=self.sections,
+            combined=self.combined,
+            shuffle_questions=self.shuffle_questions,
+            shuffle_choices=self.shuffle_choices,
         )
 
 
@@ -196,7 +215,26 @@ def tidy_previous_build(out_dir: Path, written: Sequence[WrittenFile]) -> list[P
 
 # --------------------------------------------------------------------------- quizgen.toml
 
-_KEYS = ("formats", "versions", "seed", "title", "paper", "out-dir")
+_KEYS = (
+    "formats",
+    "versions",
+    "seed",
+    "title",
+    "paper",
+    "out-dir",
+    "layout",
+    "sections",
+    "combined",
+    "shuffle-questions",
+    "shuffle-choices",
+)
+#: The printed quiz's switches: key in quizgen.toml -> BuildOptions field.
+_SWITCHES = {
+    "sections": "sections",
+    "combined": "combined",
+    "shuffle-questions": "shuffle_questions",
+    "shuffle-choices": "shuffle_choices",
+}
 
 
 def find_config(paths: Sequence[Path], cwd: Path | None = None) -> Path | None:
@@ -285,6 +323,16 @@ def load_config(path: Path) -> dict[str, Any]:
                 problem(key, f"paper must be one of {', '.join(PAPERS)}, not {value!r}")
             else:
                 out[key] = value
+        elif key == "layout":
+            if value not in LAYOUTS:
+                problem(key, f"layout must be one of {', '.join(LAYOUTS)}, not {value!r}")
+            else:
+                out[key] = value
+        elif key in _SWITCHES:
+            if not isinstance(value, bool):
+                problem(key, f"{key} must be true or false (no quotes), not {value!r}")
+            else:
+                out[_SWITCHES[key]] = value
         elif not isinstance(value, str) or not value.strip():
             problem(key, f"{key} must be non-empty text, not {value!r}")
         elif key == "out-dir":

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import venv
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -265,3 +266,198 @@ def test_build_next_hints_name_every_bank(write_bank, tmp_path: Path) -> None:
     next_lines = result.stdout.split("Next:")[1]
     for name in ("tiny.apkg", "other.apkg", "tiny.html", "other.html"):
         assert name in next_lines
+
+
+# -- the printed quiz's options through build, export and quizgen.toml --------------------
+
+SOURCE = "{doc: blog, quote: Kyrgyzstan}"
+PRINTED = f"""\
+id: printed
+title: Printed bank
+sources:
+  blog: seeds/004_369735ee3e7b3786.txt
+questions:
+  - {{id: m1, type: multiple_choice, topic: Members, prompt: First member?,
+      choices: [Kyrgyzstan, Turkey, Spain, Chile], answer: Kyrgyzstan, source: {SOURCE}}}
+  - {{id: m2, type: multiple_choice, topic: Members, prompt: Second member?,
+      choices: [Kazakhstan, Peru, Norway, Ghana], answer: Kazakhstan, source: {SOURCE}}}
+  - {{id: m3, type: multiple_choice, topic: Members, prompt: Third member?,
+      choices: [Tajikistan, Mexico, Japan, Kenya], answer: Tajikistan, source: {SOURCE}}}
+  - {{id: m4, type: multiple_choice, topic: Members, prompt: Fourth member?,
+      choices: [Uzbekistan, Brazil, Italy, Egypt], answer: Uzbekistan, source: {SOURCE}}}
+  - {{id: s1, type: true_false, topic: Security, prompt: The SCO has a RATS.,
+      answer: true, source: {SOURCE}}}
+  - {{id: s2, type: true_false, topic: Security, prompt: The SCO is a military alliance.,
+      answer: false, source: {SOURCE}}}
+  - {{id: s3, type: true_false, topic: Security, prompt: The SCO fights terrorism.,
+      answer: true, source: {SOURCE}}}
+"""
+
+#: Each option of the printed quiz as `quizgen html` takes it, and as quizgen.toml says it.
+PRINT_OPTIONS = {
+    "--no-sections": "sections = false",
+    "--layout compact": 'layout = "compact"',
+    "--combined": "combined = true",
+    "--no-shuffle-questions": "shuffle-questions = false",
+    "--no-shuffle-choices": "shuffle-choices = false",
+}
+
+
+def _pages(folder: Path) -> dict[str, bytes]:
+    """The pages (and PDFs) in a folder, by name; build's manifest left out."""
+    return {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
+
+
+def _invoke(*args: object) -> Any:
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    assert "Traceback" not in result.output
+    return result
+
+
+def _built(bank: Path, out: Path, *args: object) -> dict[str, bytes]:
+    done = _invoke("build", bank, "-o", out, "--format", "html", *args)
+    assert done.exit_code == 0, done.output
+    return _pages(out)
+
+
+def _printed(bank: Path, out: Path, *args: object) -> dict[str, bytes]:
+    """What `quizgen html` writes for the bank, named as build names it."""
+    done = _invoke("html", bank, "-o", out / "printed", *args)
+    assert done.exit_code == 0, done.output
+    return _pages(out)
+
+
+@pytest.mark.parametrize("option", ["", *PRINT_OPTIONS])
+def test_build_and_export_print_what_quizgen_html_prints(
+    write_bank, tmp_path: Path, option: str
+) -> None:
+    bank = write_bank(PRINTED)
+    same = ["--seed", "7", "--versions", "2", *option.split()]
+    html = _printed(bank, tmp_path / "html", *same)
+    built = _built(bank, tmp_path / "build", *same)
+    done = _invoke("export", "html", bank, "-o", tmp_path / "export" / "printed", *same)
+    assert done.exit_code == 0, done.output
+    expected = (
+        ["printed.html"]
+        if option == "--combined"
+        else ["printed-A-key.html", "printed-A.html", "printed-B-key.html", "printed-B.html"]
+    )
+    assert sorted(html) == expected
+    assert built == html  # byte for byte, every page
+    assert _pages(tmp_path / "export") == html
+    if option:  # the option changed the pages
+        plain = _built(bank, tmp_path / "plain", "--seed", "7", "--versions", "2")
+        assert all(built.get(name) != page for name, page in plain.items())
+
+
+def _config(folder: Path, *lines: str) -> Path:
+    path = folder / "quizgen.toml"
+    path.write_text("\n".join(["[build]", *lines, ""]), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("option", list(PRINT_OPTIONS))
+def test_quizgen_toml_sets_each_print_option(write_bank, tmp_path: Path, option: str) -> None:
+    bank = write_bank(PRINTED)
+    _config(tmp_path, 'formats = ["html"]', "versions = 2", "seed = 7", PRINT_OPTIONS[option])
+    done = _invoke("build", bank, "-o", tmp_path / "build")
+    assert done.exit_code == 0, done.output
+    html = _printed(bank, tmp_path / "html", "--seed", "7", "--versions", "2", *option.split())
+    assert _pages(tmp_path / "build") == html
+    if option == "--combined":
+        assert "every version and key is in it" in done.stdout
+
+
+def test_the_command_line_beats_quizgen_toml_for_print_options(write_bank, tmp_path: Path) -> None:
+    bank = write_bank(PRINTED)
+    _config(
+        tmp_path,
+        "seed = 7",
+        'layout = "compact"',
+        "sections = false",
+        "combined = true",
+        "shuffle-questions = false",
+        "shuffle-choices = true",
+    )
+    # Each switch has both forms, so the command line can undo the file either way.
+    typed = ["--layout", "standard", "--sections", "--no-combined", "--shuffle-questions"]
+    typed += ["--no-shuffle-choices"]
+    built = _built(bank, tmp_path / "build", *typed)
+    assert sorted(built) == ["printed-key.html", "printed.html"]
+    assert built == _printed(bank, tmp_path / "html", "--seed", "7", "--no-shuffle-choices")
+    # Without them, the file holds.
+    from_file = _built(bank, tmp_path / "file")
+    file_options = ["--layout", "compact", "--no-sections", "--combined", "--no-shuffle-questions"]
+    assert from_file == _printed(bank, tmp_path / "html2", "--seed", "7", *file_options)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('layout = "wide"', "layout must be one of standard, compact, not 'wide'"),
+        ('sections = "no"', "sections must be true or false (no quotes), not 'no'"),
+        ("combined = 1", "combined must be true or false (no quotes), not 1"),
+        ('shuffle-questions = "false"', "shuffle-questions must be true or false"),
+        ("shuffle-choices = []", "shuffle-choices must be true or false"),
+        ("layouts = 'compact'", "unknown key 'layouts' in [build]; known keys: formats, "),
+    ],
+)
+def test_a_bad_print_option_in_quizgen_toml_is_a_located_error(
+    write_bank, tmp_path: Path, line: str, message: str
+) -> None:
+    bank = write_bank(PRINTED)
+    config = _config(tmp_path, 'formats = ["html"]', line)
+    done = _invoke("build", bank, "-o", tmp_path / "out")
+    assert done.exit_code == 1
+    assert f"{config}:3:1: error: {message}" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "how", ["command line", "quizgen.toml", "both in quizgen.toml, versions typed"]
+)
+def test_versions_with_nothing_shuffled_are_refused_before_writing(
+    write_bank, tmp_path: Path, how: str
+) -> None:
+    bank = write_bank(PRINTED)
+    off = ["--no-shuffle-questions", "--no-shuffle-choices"]
+    args: list[str] = []
+    if how == "command line":
+        args = ["--versions", "3", *off]
+    elif how == "quizgen.toml":
+        _config(tmp_path, "versions = 3", "shuffle-questions = false", "shuffle-choices = false")
+    else:
+        _config(tmp_path, "shuffle-questions = false", "shuffle-choices = false")
+        args = ["--versions", "3"]
+    done = _invoke("build", bank, "-o", tmp_path / "out", *args)
+    assert done.exit_code == 1
+    assert "error: 3 versions would be the same quiz: nothing is shuffled" in done.stderr
+    assert not (tmp_path / "out").exists()
+    # One of the two shuffles is enough to tell versions apart; typed, it beats the file.
+    args = [a for a in args if a != "--no-shuffle-questions"]
+    if how != "command line":
+        args.append("--shuffle-questions")
+    done = _invoke("build", bank, "-o", tmp_path / "out", "--format", "html", *args)
+    assert done.exit_code == 0, done.output
+    assert sorted(_pages(tmp_path / "out"))[-1] == "printed-C.html"
+
+
+def test_pdf_format_takes_the_print_options(write_bank, tmp_path: Path, chromium_path: str) -> None:
+    bank = write_bank(PRINTED)
+    same = ["--seed", "7", "--versions", "2", "--combined", "--layout", "compact"]
+    done = _invoke("build", bank, "-o", tmp_path / "out", "--format", "pdf", *same)
+    assert done.exit_code == 0, done.output
+    assert sorted(_pages(tmp_path / "out")) == ["printed.pdf"]
+    html = _printed(bank, tmp_path / "html", *same, "--pdf")
+    assert sorted(html) == ["printed.html", "printed.pdf"]
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("needs pdftotext (apt-get install -y poppler-utils)")
+    texts = [
+        subprocess.run(
+            [pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        for pdf in (tmp_path / "out" / "printed.pdf", tmp_path / "html" / "printed.pdf")
+    ]
+    assert texts[0] == texts[1]
+    assert "Answer key" in texts[0] and "Version B" in texts[0]

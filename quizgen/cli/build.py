@@ -16,8 +16,10 @@ from .common import (
     bank_paths_argument,
     browser_option,
     chosen_formats,
+    given_on_command_line,
     ignore_option,
     paths_or_default,
+    quiz_layout_options,
     report,
 )
 
@@ -50,6 +52,7 @@ from .common import (
 @ignore_option
 @click.option("--title", help="The quizzes' heading (default: each bank's title).")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size.  [default: a4]")
+@quiz_layout_options
 @click.option(
     "--watch",
     is_flag=True,
@@ -73,6 +76,11 @@ def build(
     ignore: tuple[str, ...],
     title: str | None,
     paper: str | None,
+    shuffle_questions: bool,
+    shuffle_choices: bool,
+    sections: bool,
+    layout: str,
+    combined: bool,
     config: Path | None,
     watch: bool,
 ) -> None:
@@ -82,7 +90,8 @@ def build(
     (with --versions, BANK-A.html, BANK-A-key.html, ...) in the output folder;
     --format chooses other formats (`quizgen export --list` names them). The
     defaults can live in a quizgen.toml beside the banks or in the current
-    folder (see docs/exports.md); options given here win. If any bank has an
+    folder (see docs/exports.md); options given here win. The printed quiz
+    takes quizgen html's layout options (docs/printing.md). If any bank has an
     error, or any format cannot hold a question, it prints every problem and
     writes nothing. Warnings (the item-writing checks of `quizgen check`
     included) are printed; --strict makes them stop the build, --ignore CODE
@@ -91,6 +100,7 @@ def build(
     \b
     Example:
       quizgen build question_bank -o dist --versions 2 --format anki --format pdf
+      quizgen build question_bank --versions 4 --layout compact --combined --pdf
       quizgen build question_bank --watch
     """
     from ..build import (
@@ -118,6 +128,15 @@ def build(
         "formats": formats or None,
     }
     settings.update({key: value for key, value in given.items() if value is not None})
+    # The printed quiz's options: those typed on the command line win over quizgen.toml.
+    typed = {
+        "layout": layout,
+        "sections": sections,
+        "combined": combined,
+        "shuffle_questions": shuffle_questions,
+        "shuffle_choices": shuffle_choices,
+    }
+    settings.update({k: value for k, value in typed.items() if given_on_command_line(k)})
     names = tuple(settings.get("formats", DEFAULT_FORMATS)) + (("pdf",) if pdf else ())
     settings["formats"] = tuple(chosen_formats(names, "--format"))
     out = settings.get("out_dir", Path("dist"))
@@ -161,9 +180,12 @@ def build(
                 f"  students: open {_joined(studies)} on a phone or laptop to test themselves"
             )
         if pages:
-            click.echo(
-                f"  teachers: open {_joined(pages)} in a browser and print; each key is beside it"
+            keys = (
+                "every version and key is in it"
+                if settings.get("combined")
+                else "each key is beside it"
             )
+            click.echo(f"  teachers: open {_joined(pages)} in a browser and print; {keys}")
 
     if not watch:
         once()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..bank.model import QUESTION_TYPES
-from ..outputs.base import MAX_VERSIONS
+from ..outputs.base import LAYOUTS, MAX_VERSIONS
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
@@ -263,6 +263,56 @@ def page_options(no_shuffle_help: str) -> Callable[[F], F]:
         return func
 
     return decorate
+
+
+def quiz_layout_options(func: F) -> F:
+    """How a printed quiz is laid out (``html``, ``build``, ``export``): the two shuffles
+    apart, sections, the layout, one file for the class set.
+
+    Each switch has both forms (``--no-sections``, ``--sections``) so that the command
+    line can undo what quizgen.toml says; the command gets ``shuffle_questions``,
+    ``shuffle_choices``, ``sections``, ``layout`` and ``combined``.
+    """
+    options = (
+        click.option(
+            "--shuffle-questions/--no-shuffle-questions",
+            default=True,
+            help="Shuffle the questions (the default), or keep the bank's order.",
+        ),
+        click.option(
+            "--shuffle-choices/--no-shuffle-choices",
+            default=True,
+            help="Shuffle the choices (the default), or keep the bank's order.",
+        ),
+        click.option(
+            "--sections/--no-sections",
+            default=True,
+            help="A heading per topic (the default), or one run of questions.",
+        ),
+        click.option(
+            "--layout",
+            type=click.Choice(LAYOUTS),
+            default="standard",
+            show_default=True,
+            help="compact: two columns where questions fit.",
+        ),
+        click.option(
+            "--combined/--no-combined",
+            default=False,
+            help="One file: every version, then every key, each starting a new sheet.",
+        ),
+    )
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def given_on_command_line(name: str) -> bool:
+    """Whether the current command's parameter ``name`` was typed (not a default)."""
+    from click.core import ParameterSource
+
+    source = click.get_current_context().get_parameter_source(name)
+    return source is ParameterSource.COMMANDLINE
 
 
 def template_dir_option(func: F) -> F:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import click
 
@@ -17,6 +17,7 @@ from .common import (
     output_file_option,
     page_options,
     plural,
+    quiz_layout_options,
     report,
     selected_criteria,
     selection_options,
@@ -25,6 +26,7 @@ from .common import (
 
 if TYPE_CHECKING:
     from ..bank.select import Criteria
+    from ..outputs.base import Layout
 
 
 @click.command()
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
 @output_file_option(None, "The file to write.  [default: quizgen + the format's suffix]")
 @selection_options
 @page_options("Keep the bank's order of questions and choices.")
+@quiz_layout_options
 @browser_option
 @template_dir_option
 @click.option(
@@ -53,6 +56,11 @@ def export(
     versions: int | None,
     paper: str,
     title: str | None,
+    shuffle_questions: bool,
+    shuffle_choices: bool,
+    sections: bool,
+    layout: str,
+    combined: bool,
     browser: str | None,
     template_dir: Path | None,
     strict: bool,
@@ -62,7 +70,7 @@ def export(
 
     Every format first checks what it cannot hold (as `quizgen check --for
     FORMAT` does): any error, and nothing is written. Options a format does not
-    use are ignored. Prints the paths written, and on stderr each question the
+    use are ignored (the layout options are the printed quiz's: html, pdf). Prints the paths written, and on stderr each question the
     format degrades or leaves out, with their count (--strict: an error, and
     nothing is written).
 
@@ -70,6 +78,7 @@ def export(
     Example:
       quizgen export --list
       quizgen export json question_bank -o bank.json --topic "The SCO"
+      quizgen export pdf question_bank -o quiz --layout compact --no-sections
     """
     from ..outputs.registry import get_format
 
@@ -94,6 +103,11 @@ def export(
         paper=paper,
         browser=browser,
         template_dir=template_dir,
+        shuffle_questions=shuffle_questions,
+        shuffle_choices=shuffle_choices,
+        sections=sections,
+        layout=cast("Layout", layout),
+        combined=combined,
     )
     problems = fmt.problems(selection, options)
     errors = [p for p in problems if p.severity == "error"]

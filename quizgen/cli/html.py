@@ -16,6 +16,7 @@ from .common import (
     page_options,
     plural,
     printing_options,
+    quiz_layout_options,
     selected_criteria,
     selection_options,
     template_dir_option,
@@ -24,41 +25,13 @@ from .common import (
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def layout_options(func: F) -> F:
-    """How the quiz is laid out: shuffles apart, sections, compact, draws, one file."""
-    options = (
-        click.option(
-            "--no-shuffle-questions",
-            is_flag=True,
-            help="Keep the bank's order of questions (first N with --count).",
-        ),
-        click.option(
-            "--no-shuffle-choices", is_flag=True, help="Keep the bank's order of choices."
-        ),
-        click.option(
-            "--no-sections", is_flag=True, help="No topic headings: one run of questions."
-        ),
-        click.option(
-            "--layout",
-            type=click.Choice(["standard", "compact"]),
-            default="standard",
-            show_default=True,
-            help="compact: two columns where questions fit.",
-        ),
-        click.option(
-            "--draw",
-            is_flag=True,
-            help="Each version draws its own --count questions (same number per topic).",
-        ),
-        click.option(
-            "--combined",
-            is_flag=True,
-            help="One file: every version, then every key, each starting a new sheet.",
-        ),
-    )
-    for option in reversed(options):
-        func = option(func)
-    return func
+def draw_option(func: F) -> F:
+    """``--draw``: each version its own draw of ``--count`` questions."""
+    return click.option(
+        "--draw",
+        is_flag=True,
+        help="Each version draws its own --count questions (same number per topic).",
+    )(func)
 
 
 if TYPE_CHECKING:
@@ -71,7 +44,8 @@ if TYPE_CHECKING:
 @click.option("--count", type=click.IntRange(min=1), metavar="N", help="Use at most N questions.")
 @selection_options
 @page_options("Keep the bank's order of questions and choices (first N with --count).")
-@layout_options
+@quiz_layout_options
+@draw_option
 @printing_options
 @template_dir_option
 def html(
@@ -84,9 +58,9 @@ def html(
     versions: int | None,
     paper: str,
     title: str | None,
-    no_shuffle_questions: bool,
-    no_shuffle_choices: bool,
-    no_sections: bool,
+    shuffle_questions: bool,
+    shuffle_choices: bool,
+    sections: bool,
     layout: str,
     draw: bool,
     combined: bool,
@@ -109,8 +83,8 @@ def html(
     from ..bank.select import select
     from ..outputs.html import QuizOptions, new_seed, plan_pages, write_quizzes
 
-    shuffle_questions = not (no_shuffle or no_shuffle_questions)
-    shuffle_choices = not (no_shuffle or no_shuffle_choices)
+    shuffle_questions = shuffle_questions and not no_shuffle
+    shuffle_choices = shuffle_choices and not no_shuffle
     if draw and count is None:
         raise click.UsageError("--draw needs --count: how many questions each version draws")
     if versions and versions > 1 and not (shuffle_questions or shuffle_choices or draw):
@@ -137,7 +111,7 @@ def html(
         seed=seed,
         shuffle_questions=shuffle_questions,
         shuffle_choices=shuffle_choices,
-        sections=not no_sections,
+        sections=sections,
         layout=layout,
         draw=draw,
         combined=combined,

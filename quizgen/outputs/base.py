@@ -10,14 +10,17 @@ no other module.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, get_args, runtime_checkable
 
 from ..bank.model import QUESTION_TYPES, Bank, Question
 from ..errors import Problem
 
 CarryLevel = Literal["native", "degraded", "none"]
+#: How a printed quiz is set: one column, or two where questions fit.
+Layout = Literal["standard", "compact"]
+LAYOUTS: tuple[Layout, ...] = get_args(Layout)
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,12 @@ class WrittenFile:
 
 @dataclass(frozen=True)
 class OutputOptions:
-    """Options an output may use; each format reads the ones that concern it."""
+    """Options an output may use; each format reads the ones that concern it.
+
+    ``shuffle`` false turns every shuffle off (``--no-shuffle``); the printed quiz
+    (html, pdf) also reads ``shuffle_questions`` and ``shuffle_choices`` apart, and its
+    ``layout``, ``sections`` and ``combined`` (docs/printing.md).
+    """
 
     title: str | None = None
     seed: str | None = None
@@ -109,7 +117,16 @@ class OutputOptions:
     paper: str = "a4"
     browser: str | None = None
     template_dir: Path | None = None
-    extra: Mapping[str, str] = field(default_factory=dict)
+    #: The printed quiz: the banks' order of questions (within topics) when false.
+    shuffle_questions: bool = True
+    #: The printed quiz: the banks' order of choices when false.
+    shuffle_choices: bool = True
+    #: The printed quiz: a heading per topic; false gives one run of questions.
+    sections: bool = True
+    #: The printed quiz: ``compact`` sets questions in two columns where they fit.
+    layout: Layout = "standard"
+    #: The printed quiz: one file holding every version, then every key.
+    combined: bool = False
 
 
 @runtime_checkable

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from ..bank.model import Bank, Question
+from ..bank.select import select
 from ..errors import Location, Problem, QuizgenError
 from ..fileio import check_outputs, set_fingerprint, write_set
 from ..questions import TYPES
@@ -26,7 +27,7 @@ from ..questions import default_title as shared_default_title
 from ..questions import letter as version_letter
 from ..templating import template_environment
 from ..text import format_number
-from .base import Carriage, OutputOptions, Selection, WrittenFile, carries_all
+from .base import LAYOUTS, Carriage, OutputOptions, Selection, WrittenFile, carries_all
 from .html_views import Arrangement, QuizVersion, plan_versions
 
 if TYPE_CHECKING:
@@ -102,8 +103,6 @@ def _template_frame(exc: BaseException) -> Location | None:
 
 
 # -- pages and files -------------------------------------------------------------------
-
-LAYOUTS: tuple[str, ...] = ("standard", "compact")
 
 
 @dataclass(frozen=True)
@@ -382,24 +381,57 @@ class _OneVersion:
 
 def quiz_options(options: OutputOptions) -> QuizOptions:
     """The printed quiz's options from the format protocol's options."""
-    extra = options.extra
     return QuizOptions(
         versions=options.versions,
         seed=options.seed,
-        shuffle_questions=options.shuffle and extra.get("shuffle_questions", "yes") != "no",
-        shuffle_choices=options.shuffle and extra.get("shuffle_choices", "yes") != "no",
-        sections=extra.get("sections", "yes") != "no",
-        layout=extra.get("layout", "standard"),
-        combined=extra.get("combined", "no") == "yes",
+        shuffle_questions=options.shuffle and options.shuffle_questions,
+        shuffle_choices=options.shuffle and options.shuffle_choices,
+        sections=options.sections,
+        layout=options.layout,
+        combined=options.combined,
         paper=options.paper,
         title=options.title,
         template_dir=options.template_dir,
     )
 
 
+def quiz_problems(options: OutputOptions) -> list[Problem]:
+    """What is wrong with a printed quiz's options (:func:`option_problems`), and versions
+    that nothing would tell apart (every shuffle off)."""
+    problems = option_problems(options.paper, options.template_dir, options.layout)
+    if (options.versions or 1) > 1 and not quiz_options(options).shuffles:
+        message = (
+            f"{options.versions} versions would be the same quiz: nothing is shuffled (questions"
+            " and choices both keep the bank's order); shuffle one of them, or write one version"
+        )
+        problems.append(Problem(Location("quizgen"), "error", message))
+    return problems
+
+
+def printed_selection(
+    selection: Selection, options: OutputOptions
+) -> tuple[Selection, QuizOptions]:
+    """The questions and options a format prints, as ``quizgen html`` would at the same seed.
+
+    An unseeded run that shuffles gets a fresh seed (printed in the key). When questions
+    are shuffled, they are first put in the seed's order, as ``quizgen html`` selects
+    them, so ``build``, ``export html`` and ``quizgen html`` make the same pages.
+    """
+    settings = quiz_options(options)
+    if not settings.shuffles:
+        return selection, settings
+    if settings.seed is None:
+        settings = dataclasses.replace(settings, seed=new_seed())
+    questions = selection.questions
+    if settings.shuffle_questions:
+        questions = tuple(select(questions, seed=settings.seed, shuffle=True))
+    return Selection(selection.banks, questions), settings
+
+
 def write_options(selection: Selection, path: Path, options: OutputOptions) -> list[WrittenQuiz]:
     """:func:`write_quizzes` with the format protocol's selection and options."""
-    return write_quizzes(selection.banks, selection.questions, path, quiz_options(options))
+    chosen, settings = printed_selection(selection, options)
+    return write_quizzes(chosen.banks, chosen.questions, path, settings)
 
 
 def written_files(quizzes: Sequence[WrittenQuiz], bank: str | None) -> list[WrittenFile]:
@@ -425,10 +457,8 @@ class HtmlFormat:
     limits = "none; NAME.html and NAME-key.html per version (NAME-A.html... with versions)"
 
     def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
-        """An unknown paper size or layout, or a missing template folder."""
-        return option_problems(
-            options.paper, options.template_dir, options.extra.get("layout", "standard")
-        )
+        """An unknown paper size or layout, a missing template folder, identical versions."""
+        return quiz_problems(options)
 
     def outputs(self, selection: Selection, path: Path, options: OutputOptions) -> list[Path]:
         """Every page :meth:`write` writes: each version's student page and key."""

@@ -253,11 +253,9 @@ class PdfFormat:
 
     def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
         """The page options' problems, and a missing browser."""
-        from .html import option_problems
+        from .html import quiz_problems
 
-        problems = option_problems(
-            options.paper, options.template_dir, options.extra.get("layout", "standard")
-        )
+        problems = quiz_problems(options)
         try:
             find_browser(options.browser)
         except QuizgenError as exc:
@@ -273,12 +271,12 @@ class PdfFormat:
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """A PDF of the student page and of the key of every version, named after ``path``."""
         from ..fileio import check_outputs
-        from .html import output_stem, plan_pages, quiz_options, write_quizzes, written_files
+        from .html import output_stem, plan_pages, printed_selection, write_quizzes, written_files
 
         check_outputs(self.outputs(selection, path, options), selection.inputs())
         browser = find_browser(options.browser)
         bank = selection.banks[0].id if len(selection.banks) == 1 else None
-        settings = quiz_options(options)
+        selection, settings = printed_selection(selection, options)
         stem = output_stem(Path(path))
         with tempfile.TemporaryDirectory(prefix="quizgen-pdf-") as folder:
             if settings.combined:
