@@ -19,6 +19,7 @@ from .common import (
     given_on_command_line,
     ignore_option,
     paths_or_default,
+    plural,
     quiz_layout_options,
     report,
 )
@@ -170,7 +171,7 @@ def build(
         apkgs = [str(f.path) for f in written if f.path.suffix == ".apkg"]
         studies = [str(f.path) for f in written if f.path.name.endswith(".study.html")]
         pages = _first_page_per_bank([f for f in written if str(f.path) not in studies])
-        click.echo(f"\nWrote {len(written)} files to {out}/. Next:")
+        click.echo(f"\nWrote {plural(len(written), 'file')} to {out}/. Next:")
         if apkgs:
             click.echo(
                 f"  students: import {_joined(apkgs)} in Anki (File > Import), or run `quizgen review`"
