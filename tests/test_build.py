@@ -327,6 +327,7 @@ def _printed(bank: Path, out: Path, *args: object) -> dict[str, bytes]:
     return _pages(out)
 
 
+@pytest.mark.slow  # three commands' whole output, per option
 @pytest.mark.parametrize("option", ["", *PRINT_OPTIONS])
 def test_build_and_export_print_what_quizgen_html_prints(
     write_bank, tmp_path: Path, option: str
@@ -356,6 +357,7 @@ def _config(folder: Path, *lines: str) -> Path:
     return path
 
 
+@pytest.mark.slow  # two commands' whole output, per option
 @pytest.mark.parametrize("option", list(PRINT_OPTIONS))
 def test_quizgen_toml_sets_each_print_option(write_bank, tmp_path: Path, option: str) -> None:
     bank = write_bank(PRINTED)

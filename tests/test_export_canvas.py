@@ -9,9 +9,6 @@ from pathlib import Path
 import lxml.etree
 import lxml.html
 from click.testing import CliRunner
-from text2qti.config import Config
-from text2qti.qti import QTI
-from text2qti.quiz import Quiz
 
 from quizgen.bank.load import load_banks
 from quizgen.cli import cli
@@ -133,6 +130,10 @@ DOT_PNG = bytes.fromhex(
 
 
 def text2qti_zip(text: str) -> zipfile.ZipFile:
+    from text2qti.config import Config  # imported here: a fifth of a second, for one test
+    from text2qti.qti import QTI
+    from text2qti.quiz import Quiz
+
     quiz = Quiz(text, config=Config(), source_name="common.md")
     return zipfile.ZipFile(io.BytesIO(QTI(quiz).zip_bytes()))
 

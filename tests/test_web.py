@@ -117,6 +117,7 @@ def score_shown(page: Any) -> str:
     score = page.locator("#score").inner_text()
     return f"{score} · {detail.inner_text()}" if detail.is_visible() else score
 
+
 def start(page: Any, *, shuffle: bool = False, mode: str = "all") -> None:
     page.get_by_label("Shuffle").set_checked(shuffle)
     page.locator(f"input[name=mode][value={mode}]").check()
@@ -311,9 +312,7 @@ def test_every_question_wrong_then_practise_the_missed(browser: Any, snapshot_pa
     assert all(v.startswith("Not quite") for v in verdicts), verdicts
     assert "Not quite: 0 of 2 right." in verdicts  # the cloze's two gaps
     total = format_number(sum(q.points for q in questions))
-    assert score_shown(page) == (
-        f"0/{total} points (0%) · 0 of {len(questions)} questions right"
-    )
+    assert score_shown(page) == (f"0/{total} points (0%) · 0 of {len(questions)} questions right")
     page.get_by_role("button", name="Practise the ones I missed").click()
     assert page.locator("#counter").inner_text() == f"Question 1 of {len(questions)}"
     # This time: the first right, the second wrong but overridden, then stop.
