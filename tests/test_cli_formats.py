@@ -182,6 +182,20 @@ def test_build_writes_only_the_chosen_formats(write_bank, tmp_path):
     assert sorted(p.name for p in out.iterdir() if p.name != MANIFEST) == ["tiny.apkg"]
 
 
+def test_every_format_of_a_build_has_a_file_name_of_its_own(write_bank, tmp_path):
+    # Blackboard and Quizlet both write .txt, Kahoot, Wayground and the authoring sheet
+    # .xlsx: a build of all of them once refused to run ("would be written twice").
+    suffixes = [fmt.suffix for fmt in registry.formats().values()]
+    assert len(set(suffixes)) == len(suffixes), suffixes
+    names = [name for name in registry.formats() if name != "pdf"]  # pdf: the browser tests
+    out = tmp_path / "out"
+    result = invoke("build", write_bank(VALID), "-o", out, *(f"--format={n}" for n in names))
+    assert result.exit_code == 0, result.output
+    written = {p.name for p in out.iterdir() if p.name != MANIFEST}
+    for name in names:
+        assert any(file.endswith(registry.get_format(name).suffix) for file in written), name
+
+
 def test_build_checks_every_format_before_writing_anything(write_bank, tmp_path):
     good = write_bank(VALID)
     big = write_bank(TOO_MANY, "big.yaml")

@@ -182,7 +182,7 @@ class BlackboardFormat:
 
     name = "blackboard"
     label = "Blackboard question upload (tab-delimited)"
-    suffix = ".txt"
+    suffix = ".blackboard.txt"
     carries: Mapping[str, Carriage] = carries_all()
     limits = (
         f"no feedback, explanations, sources or images; at most {MAX_ANSWERS} choices and "

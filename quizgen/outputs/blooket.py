@@ -117,7 +117,7 @@ class BlooketFormat:
 
     name = "blooket"
     label = "Blooket question set (CSV)"
-    suffix = ".csv"
+    suffix = ".blooket.csv"
     carries: Mapping[str, Carriage] = carries_all(
         short_answer=_SKIPPED,
         numeric=_SKIPPED,

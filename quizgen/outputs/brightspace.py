@@ -340,7 +340,7 @@ class BrightspaceFormat:
 
     name = "brightspace"
     label = "D2L Brightspace question library (CSV)"
-    suffix = ".csv"
+    suffix = ".brightspace.csv"
     carries: Mapping[str, Carriage] = carries_all(
         numeric=Carriage(
             "degraded",

@@ -249,7 +249,7 @@ class CanvasFormat:
 
     name = "canvas"
     label = "Canvas QTI 1.2 zip (Classic Quizzes)"
-    suffix = ".zip"
+    suffix = ".canvas.zip"
     carries: Mapping[str, Carriage] = carries_all(
         ordering=Carriage("degraded", "a matching question of 'Position 1…n' to the items"),
     )

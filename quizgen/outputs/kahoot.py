@@ -140,7 +140,7 @@ class KahootFormat:
 
     name = "kahoot"
     label = "Kahoot quiz spreadsheet (xlsx)"
-    suffix = ".xlsx"
+    suffix = ".kahoot.xlsx"
     carries: Mapping[str, Carriage] = carries_all(
         short_answer=_SKIPPED,
         numeric=_SKIPPED,

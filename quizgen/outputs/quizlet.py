@@ -68,7 +68,7 @@ class QuizletFormat:
 
     name = "quizlet"
     label = "Quizlet flashcards (tab-separated term and definition)"
-    suffix = ".txt"
+    suffix = ".quizlet.txt"
     carries: Mapping[str, Carriage] = carries_all(
         multiple_choice=_CHOICES,
         multiple_answer=_CHOICES,

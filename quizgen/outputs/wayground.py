@@ -197,7 +197,7 @@ class WaygroundFormat:
 
     name = "wayground"
     label = "Wayground (Quizizz) spreadsheet (xlsx)"
-    suffix = ".xlsx"
+    suffix = ".wayground.xlsx"
     carries: Mapping[str, Carriage] = carries_all(
         numeric=_SKIPPED,
         cloze=_SKIPPED,
