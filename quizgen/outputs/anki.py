@@ -298,7 +298,7 @@ class AnkiFormat:
 
 
 def _only_bank(selection: Selection) -> str | None:
-    return selection.banks[0].id if len(selection.banks) == 1 else None
+    return selection.bank_id
 
 
 FORMAT = AnkiFormat()

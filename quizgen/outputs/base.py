@@ -9,6 +9,7 @@ no other module.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,12 +63,21 @@ class Selection:
         """Every question of every bank, in bank order."""
         return cls(tuple(banks), tuple(q for b in banks for q in b.questions))
 
+    @property
+    def bank_id(self) -> str | None:
+        """The id of the one bank the selection is made from; None for several."""
+        return self.banks[0].id if len(self.banks) == 1 else None
+
+    @functools.cached_property
+    def _bank_by_question(self) -> dict[int, Bank]:
+        return {id(q): bank for bank in self.banks for q in bank.questions}
+
     def bank_of(self, question: Question) -> Bank:
-        """The bank a chosen question belongs to."""
-        for bank in self.banks:
-            if any(q is question for q in bank.questions):
-                return bank
-        raise KeyError(question.id)
+        """The bank a chosen question belongs to (one lookup: an index made on first use)."""
+        try:
+            return self._bank_by_question[id(question)]
+        except KeyError:
+            raise KeyError(question.id) from None
 
     def inputs(self) -> tuple[Path, ...]:
         """Every file the banks are made of: bank files, source documents, images.

@@ -199,7 +199,7 @@ class BlackboardFormat:
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """The upload file at ``path``, UTF-8, written atomically."""
         write_text_atomic(Path(path), upload_text(selection))
-        bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        bank = selection.bank_id
         return [WrittenFile(Path(path), self.label, bank)]
 
 

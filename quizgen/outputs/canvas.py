@@ -274,7 +274,7 @@ class CanvasFormat:
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """The zip at ``path``, written atomically."""
         write_bytes_atomic(Path(path), zip_bytes(zip_entries(selection, options)))
-        bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        bank = selection.bank_id
         return [WrittenFile(Path(path), self.label, bank)]
 
 

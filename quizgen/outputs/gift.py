@@ -226,7 +226,7 @@ class GiftFormat:
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """The GIFT file at ``path``, UTF-8, written atomically."""
         write_text_atomic(Path(path), document(selection))
-        bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        bank = selection.bank_id
         return [WrittenFile(Path(path), self.label, bank)]
 
 

@@ -466,7 +466,7 @@ class HtmlFormat:
 
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """The student page and key of every version, named after ``path``."""
-        bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        bank = selection.bank_id
         return written_files(write_options(selection, path, options), bank)
 
 

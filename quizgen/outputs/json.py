@@ -153,7 +153,7 @@ class JsonFormat:
         check_outputs([path], selection.inputs())
         text = json.dumps(document(selection), ensure_ascii=False, indent=2) + "\n"
         write_text_atomic(Path(path), text)
-        bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        bank = selection.bank_id
         return [WrittenFile(Path(path), self.label, bank)]
 
 

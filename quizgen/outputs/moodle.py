@@ -331,7 +331,7 @@ class MoodleFormat:
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """The XML file at ``path``, UTF-8, written atomically."""
         write_text_atomic(Path(path), document(selection, options))
-        bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        bank = selection.bank_id
         return [WrittenFile(Path(path), self.label, bank)]
 
 

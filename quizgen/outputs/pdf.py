@@ -275,7 +275,7 @@ class PdfFormat:
 
         check_outputs(self.outputs(selection, path, options), selection.inputs())
         browser = find_browser(options.browser)
-        bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        bank = selection.bank_id
         selection, settings = printed_selection(selection, options)
         stem = output_stem(Path(path))
         with tempfile.TemporaryDirectory(prefix="quizgen-pdf-") as folder:

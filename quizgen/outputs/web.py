@@ -287,7 +287,7 @@ class WebFormat:
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """The page at ``path``, written atomically."""
         written = write_page(selection, Path(path), options)
-        bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        bank = selection.bank_id
         return [WrittenFile(written, self.label, bank)]
 
 
