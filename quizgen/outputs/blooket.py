@@ -4,8 +4,8 @@ The file is laid out as Blooket's template: row 1 the title cell ("Blooket Impor
 Template"), row 2 the column names, then one question per row: its number, the question
 text, answers 1 to 4 (3 and 4 optional), the time limit in seconds (at most 300) and the
 right answers' numbers (``1,3``). Blooket takes multiple choice, true or false and multiple
-answer questions with 2 to 4 answers; other types are reported and skipped, and more than
-4 answers is refused with its location, never cut. UTF-8, comma-separated, quoted where a
+answer questions with 2 to 4 answers; other types are reported and skipped, and a question
+of more than 4 answers is left out and reported at its place, never cut. UTF-8, comma-separated, quoted where a
 cell holds a comma or a quote; no cell starts a formula.
 """
 
@@ -94,8 +94,11 @@ def plan(selection: Selection, options: OutputOptions) -> BlooketPlan:
                 problems += unwritable
                 continue
             row = blooket_row(bank, question, options)
+            over = limit_problems(question, row.choices, LIMITS)
+            problems += over
+            if over:
+                continue
             rows.append(row)
-            problems += limit_problems(question, row.choices, LIMITS)
             problems += image_warning(question, "Blooket's import file", "Blooket")
     return BlooketPlan(tuple(rows), tuple(problems))
 
@@ -126,20 +129,25 @@ class BlooketFormat:
         ordering=_SKIPPED,
     )
     limits = (
-        f"{MIN_ANSWERS} to {MAX_ANSWERS} answers (more is refused, never cut); time limit "
+        f"{MIN_ANSWERS} to {MAX_ANSWERS} answers (a question of more is left out and reported, "
+        "never cut); time limit "
         f"by difficulty (20, 30 or 60 s, at most {MAX_SECONDS}); no images, explanations or points"
     )
 
     def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
-        """A warning per skipped question or image left out; an error past Blooket's limits."""
-        problems = carriage_problems(self, selection) + list(plan(selection, options).problems)
-        if not any(takes_choices(q) for q in selection.questions):
-            problems.append(
-                nothing_taken(
-                    selection, "Blooket", "multiple choice, true or false, multiple answer"
-                )
+        """A warning per question or image left out; an error when no question is left."""
+        planned = plan(selection, options)
+        return (
+            carriage_problems(self, selection)
+            + list(planned.problems)
+            + nothing_taken(
+                selection,
+                "Blooket",
+                "multiple choice, true or false, multiple answer",
+                sum(map(takes_choices, selection.questions)),
+                len(planned.rows),
             )
-        return problems
+        )
 
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """The CSV at ``path``, UTF-8, written atomically."""

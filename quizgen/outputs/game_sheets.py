@@ -2,8 +2,8 @@
 
 Each of them takes a question as a row: its text, a few answers, and the right answers'
 numbers (``1,3``). This module builds that row once for a multiple-choice, multiple-answer
-or true-or-false question, checks it against a platform's limits (refused with the place,
-never cut), and keeps each format's plan for a selection so ``problems()`` and ``write()``
+or true-or-false question, checks it against a platform's limits (a question past one is
+left out of the sheet and reported at its place, never cut), and keeps each format's plan for a selection so ``problems()`` and ``write()``
 compute every row once.
 """
 
@@ -85,36 +85,56 @@ class Limits:
     max_answer: int | None = None
 
 
+def left_out(where: Location, question: Question, reason: str, fix: str) -> Problem:
+    """The warning that a question is left out of a sheet: at its place, why, and the fix."""
+    return Problem(where, "warning", f"{reason}: left out ({fix} to include it)", question.id)
+
+
 def limit_problems(question: Question, row: ChoiceRow, limits: Limits) -> list[Problem]:
-    """An error, at its place in the bank, for each limit the row goes past."""
+    """A warning, at its place in the bank, for each limit the row goes past.
+
+    Any such warning means the question is left out of the sheet (its text is never cut).
+    """
     out: list[Problem] = []
     name = limits.platform
 
-    def refuse(where: Location, message: str) -> None:
-        out.append(Problem(where, "error", message, question.id))
-
     if not row.question:
-        refuse(question.location, f"{name} needs a question text: add a prompt")
+        out.append(
+            left_out(question.location, question, f"{name} needs a question text", "add a prompt")
+        )
     if limits.max_question is not None and len(row.question) > limits.max_question:
-        refuse(
-            question.where("prompt"),
-            f"the question is {len(row.question)} characters; "
-            f"{name} takes at most {limits.max_question} (shorten it)",
+        out.append(
+            left_out(
+                question.where("prompt"),
+                question,
+                f"the question is {len(row.question)} characters; "
+                f"{name} takes at most {limits.max_question}",
+                "shorten it",
+            )
         )
     if not limits.min_answers <= len(row.answers) <= limits.max_answers:
-        refuse(
-            question.where("choices"),
-            f"{len(row.answers)} choices; {name} takes {limits.min_answers} to "
-            f"{limits.max_answers} answers",
+        fix = "remove choices" if len(row.answers) > limits.max_answers else "add choices"
+        out.append(
+            left_out(
+                question.where("choices"),
+                question,
+                f"{len(row.answers)} choices; {name} takes {limits.min_answers} to "
+                f"{limits.max_answers} answers",
+                fix,
+            )
         )
     if limits.max_answer is not None and row.order:  # true or false: fixed short answers
         for i, answer in sorted(zip(row.order, row.answers, strict=True)):
             length = len(answer)
             if length > limits.max_answer:
-                refuse(
-                    question.where(f"choices[{i}]"),
-                    f"choice {i + 1} is {length} characters; "
-                    f"{name} takes at most {limits.max_answer} (shorten it)",
+                out.append(
+                    left_out(
+                        question.where(f"choices[{i}]"),
+                        question,
+                        f"choice {i + 1} is {length} characters; "
+                        f"{name} takes at most {limits.max_answer}",
+                        "shorten it",
+                    )
                 )
     return out
 
@@ -133,13 +153,23 @@ def image_warning(question: Question, what: str, platform: str) -> list[Problem]
     ]
 
 
-def nothing_taken(selection: Selection, platform: str, kinds: str) -> Problem:
-    """The error when no chosen question is one the platform's sheet takes."""
-    return Problem(
-        selection.banks[0].location,
-        "error",
-        f"no chosen question is one {platform} takes ({kinds})",
-    )
+def nothing_taken(
+    selection: Selection, platform: str, kinds: str, taken: int, written: int
+) -> list[Problem]:
+    """The error when the sheet would hold no question: none of a type it takes, or none fits.
+
+    ``taken`` counts the chosen questions of a type the sheet takes, ``written`` its rows.
+    """
+    if written:
+        return []
+    if not taken:
+        message = f"no chosen question is one {platform} takes ({kinds})"
+    else:
+        message = (
+            f"none of the {taken} chosen questions {platform} takes fits its limits: "
+            "nothing to write"
+        )
+    return [Problem(selection.banks[0].location, "error", message)]
 
 
 def per_selection(

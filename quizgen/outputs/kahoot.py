@@ -4,8 +4,8 @@ The sheet is laid out as Kahoot's own template: a few lines of instructions, a h
 row 8, then one question per row from row 9 (column A its number; B the question; C to F
 up to four answers; G the time limit; H the right answers' numbers, ``1,3``). Kahoot
 takes multiple choice, true or false and multiple answer questions with 2 to 4 answers;
-other types are reported and skipped. A question over 120 characters or an answer over 75
-is refused with its location, never cut. openpyxl is imported only when writing.
+other types are reported and skipped. A question over 120 characters, an answer over 75
+or a question of more than 4 answers is left out and reported at its place, never cut. openpyxl is imported only when writing.
 """
 
 from __future__ import annotations
@@ -101,8 +101,11 @@ def plan(selection: Selection, options: OutputOptions) -> KahootPlan:
                 problems += unwritable
                 continue
             row = kahoot_row(bank, question, options)
+            over = limit_problems(question, row.choices, LIMITS)
+            problems += over
+            if over:
+                continue
             rows.append(row)
-            problems += limit_problems(question, row.choices, LIMITS)
             problems += image_warning(question, "Kahoot's spreadsheet", "Kahoot")
     return KahootPlan(tuple(rows), tuple(problems))
 
@@ -150,20 +153,25 @@ class KahootFormat:
     )
     limits = (
         f"question ≤ {MAX_QUESTION} characters, answers ≤ {MAX_ANSWER}, "
-        f"{MIN_ANSWERS} to {MAX_ANSWERS} answers (longer text is refused, never cut); "
+        f"{MIN_ANSWERS} to {MAX_ANSWERS} answers (a question past one is left out and "
+        "reported, never cut); "
         "time limit by difficulty (20, 30 or 60 s); no images, explanations or points"
     )
 
     def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
-        """A warning per skipped question or image left out; an error past Kahoot's limits."""
-        problems = carriage_problems(self, selection) + list(plan(selection, options).problems)
-        if not any(takes_choices(q) for q in selection.questions):
-            problems.append(
-                nothing_taken(
-                    selection, "Kahoot", "multiple choice, true or false, multiple answer"
-                )
+        """A warning per question or image left out; an error when no question is left."""
+        planned = plan(selection, options)
+        return (
+            carriage_problems(self, selection)
+            + list(planned.problems)
+            + nothing_taken(
+                selection,
+                "Kahoot",
+                "multiple choice, true or false, multiple answer",
+                sum(map(takes_choices, selection.questions)),
+                len(planned.rows),
             )
-        return problems
+        )
 
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """The spreadsheet at ``path``, written atomically."""

@@ -6,7 +6,8 @@ question type, options 1 to 5, the right options' numbers (``1,3``), the time in
 an image link and the answer explanation. Multiple choice and true or false become
 *Multiple Choice*, multiple answer *Checkbox*, short answer *Fill-in-the-Blank* (the
 accepted answers as the options, the right-answer cell left blank, as the sample says);
-other types are reported and skipped. openpyxl is imported only when writing.
+other types are reported and skipped. A question of more than 5 options or accepted answers
+is left out and reported at its place, never cut. openpyxl is imported only when writing.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .game_sheets import (
     cell,
     choice_row,
     image_warning,
+    left_out,
     limit_problems,
     nothing_taken,
     per_selection,
@@ -107,36 +109,36 @@ def wayground_row(bank: Bank, question: Question, options: OutputOptions) -> Way
 
 
 def _fill_in_problems(question: ShortAnswer, row: WaygroundRow) -> list[Problem]:
+    """A warning for each limit the row goes past: the question is then left out."""
     out: list[Problem] = []
     if not row.question:
         out.append(
-            Problem(
-                question.location,
-                "error",
-                "Wayground needs a question text: add a prompt",
-                question.id,
-            )
+            left_out(question.location, question, "Wayground needs a question text", "add a prompt")
         )
     if len(row.options) > MAX_OPTIONS:
         out.append(
-            Problem(
+            left_out(
                 question.where("answer"),
-                "error",
+                question,
                 f"{len(row.options)} accepted answers; Wayground's sheet takes at most "
-                f"{MAX_OPTIONS} (keep the {MAX_OPTIONS} likeliest)",
-                question.id,
-            )
-        )
-    if question.case_sensitive:
-        out.append(
-            Problem(
-                question.where("case_sensitive"),
-                "warning",
-                "Wayground's sheet has no case rule: set it in Wayground after the import",
-                question.id,
+                f"{MAX_OPTIONS}",
+                f"keep the {MAX_OPTIONS} likeliest",
             )
         )
     return out
+
+
+def _case_warning(question: ShortAnswer) -> list[Problem]:
+    if not question.case_sensitive:
+        return []
+    return [
+        Problem(
+            question.where("case_sensitive"),
+            "warning",
+            "Wayground's sheet has no case rule: set it in Wayground after the import",
+            question.id,
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -161,13 +163,16 @@ def plan(selection: Selection, options: OutputOptions) -> WaygroundPlan:
                 problems += unwritable
                 continue
             row = wayground_row(bank, question, options)
+            if isinstance(question, ShortAnswer):
+                over = _fill_in_problems(question, row)
+            else:
+                over = limit_problems(question, ChoiceRow(row.question, row.options, ()), LIMITS)
+            problems += over
+            if over:
+                continue
             rows.append(row)
             if isinstance(question, ShortAnswer):
-                problems += _fill_in_problems(question, row)
-            else:
-                problems += limit_problems(
-                    question, ChoiceRow(row.question, row.options, ()), LIMITS
-                )
+                problems += _case_warning(question)
             problems += image_warning(question, "Wayground's spreadsheet", "Wayground")
     return WaygroundPlan(tuple(rows), tuple(problems))
 
@@ -205,22 +210,24 @@ class WaygroundFormat:
         ordering=_SKIPPED,
     )
     limits = (
-        f"{MIN_OPTIONS} to {MAX_OPTIONS} options or accepted answers (more is refused, never "
-        "cut); time by difficulty (20, 30 or 60 s); no images, points or sources"
+        f"{MIN_OPTIONS} to {MAX_OPTIONS} options or accepted answers (a question of more is "
+        "left out and reported, never cut); time by difficulty (20, 30 or 60 s); no images, points or sources"
     )
 
     def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
-        """A warning per skipped question or image left out; an error past the sheet's limits."""
-        problems = carriage_problems(self, selection) + list(plan(selection, options).problems)
-        if not any(takes(q) for q in selection.questions):
-            problems.append(
-                nothing_taken(
-                    selection,
-                    "Wayground",
-                    "multiple choice, true or false, multiple answer, short answer",
-                )
+        """A warning per question or image left out; an error when no question is left."""
+        planned = plan(selection, options)
+        return (
+            carriage_problems(self, selection)
+            + list(planned.problems)
+            + nothing_taken(
+                selection,
+                "Wayground",
+                "multiple choice, true or false, multiple answer, short answer",
+                sum(map(takes, selection.questions)),
+                len(planned.rows),
             )
-        return problems
+        )
 
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """The spreadsheet at ``path``, written atomically."""
