@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gc
 import html
+import re
 import weakref
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from quizgen.cli import cli
 from quizgen.outputs import blackboard, blooket, kahoot, quizlet, wayground
 from quizgen.outputs.base import OutputOptions, Selection
 from quizgen.outputs.cells import neutral_cell
-from quizgen.outputs.game_sheets import per_selection
+from quizgen.outputs.game_sheets import per_selection, takes_choices
 from quizgen.text import to_plain
 
 BANK = """\
@@ -234,7 +235,7 @@ def test_kahoot_shuffles_choices_but_keeps_the_right_numbers(write_bank):
     assert row[1 + int(right)] == "'-2"
 
 
-def test_kahoot_refuses_text_over_its_limits_with_the_place_never_cuts(write_bank):
+def test_kahoot_leaves_out_a_question_over_its_limits_with_the_place_never_cuts(write_bank):
     long_prompt = "Q" * 121
     text = f"""\
 id: k
@@ -250,20 +251,67 @@ questions:
     prompt: Five?
     choices: [a, b, c, d, e]
     answer: a
+  - id: fits
+    type: true_false
+    prompt: Fits.
+    answer: true
 """
     found = problems(kahoot.FORMAT, text, write_bank)
     assert [(p.question, p.severity, p.location.line) for p in found] == [
-        ("long", "error", 6),
-        ("long", "error", 7),
-        ("five", "error", 12),
+        ("long", "warning", 6),
+        ("long", "warning", 7),
+        ("five", "warning", 12),
     ]
-    assert "121 characters" in found[0].message and "76 characters" in found[1].message
+    assert found[0].message == (
+        "the question is 121 characters; Kahoot takes at most 120: left out "
+        "(shorten it to include it)"
+    )
+    assert "choice 2 is 76 characters; Kahoot takes at most 75: left out" in found[1].message
+    assert "5 choices; Kahoot takes 2 to 4 answers: left out" in found[2].message
+    bank = write_bank(text)
+    path, stderr = export("kahoot", bank)
+    rows = sheet_rows(path)[1:]
+    assert [r[1] for r in rows] == ["Fits."]  # the others are left out, not cut
+    assert all(len(v) <= kahoot.MAX_ANSWER for r in rows for v in r[2:6] if v)
+    assert "question 'long': the question is 121 characters" in stderr
+    assert "question 'five': 5 choices" in stderr
+    assert "3 warnings: what Kahoot quiz spreadsheet (xlsx) degrades or leaves out" in stderr
+    strict = bank.parent / "strict.xlsx"
+    result = CliRunner().invoke(cli, ["export", "kahoot", str(bank), "-o", str(strict), "--strict"])
+    assert result.exit_code == 1
+    assert "error: question 'five': 5 choices; Kahoot takes 2 to 4 answers" in result.output
+    assert not strict.exists()
 
 
 def test_kahoot_with_no_question_it_takes_is_an_error(write_bank):
     text = "id: k\ntitle: K\nquestions:\n  - {id: s, type: short_answer, prompt: P, answer: [x]}\n"
     found = problems(kahoot.FORMAT, text, write_bank)
     assert [p.severity for p in found] == ["warning", "error"]
+    assert "no chosen question is one Kahoot takes" in found[1].message
+
+
+def test_kahoot_with_no_question_within_its_limits_is_an_error(write_bank):
+    long = "Q" * 121
+    text = f"id: k\ntitle: K\nquestions:\n  - {{id: f, type: true_false, prompt: {long}, answer: true}}\n"
+    found = problems(kahoot.FORMAT, text, write_bank)
+    assert [p.severity for p in found] == ["warning", "error"]
+    assert (
+        "no chosen question fits Kahoot's limits (1 left out): nothing to write" in found[1].message
+    )
+
+
+def test_kahoot_on_the_shipped_bank_leaves_out_only_questions_it_names(tmp_path):
+    bank_dir = Path(__file__).resolve().parent.parent / "question_bank"
+    out = tmp_path / "bank.xlsx"
+    result = CliRunner().invoke(cli, ["export", "kahoot", str(bank_dir), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = sheet_rows(out)[1:]
+    taken = [q for bank in load_banks([bank_dir]) for q in bank.questions if takes_choices(q)]
+    left_out = set(re.findall(r"warning: question '([^']+)': [^\n]*: left out \(", result.stderr))
+    assert left_out  # the shipped bank has questions past Kahoot's limits
+    assert len(rows) + len(left_out) == len(taken)
+    # Every other question is there, in bank order, and its text whole.
+    assert [r[1] for r in rows] == [as_cell(q.prompt or "") for q in taken if q.id not in left_out]
 
 
 # --------------------------------------------------------------------------- compute once
@@ -360,7 +408,7 @@ def test_wayground_shuffles_options_but_the_numbers_name_the_banks_right_answers
     assert sorted(options[int(n) - 1] for n in row[7].split(",")) == ["a", "c"]
 
 
-def test_wayground_refuses_more_options_or_answers_than_its_five_with_the_place(write_bank):
+def test_wayground_leaves_out_more_options_or_answers_than_its_five_with_the_place(write_bank):
     text = """\
 id: w
 title: W
@@ -374,14 +422,35 @@ questions:
     type: short_answer
     prompt: Name one.
     answer: [a, b, c, d, e, f]
+    case_sensitive: true
+  - id: fits
+    type: short_answer
+    prompt: Name it.
+    answer: [x]
 """
     found = problems(wayground.FORMAT, text, write_bank)
+    # A question left out gets no other warning (no case rule for a question not written).
     assert [(p.question, p.severity, p.location.line) for p in found] == [
-        ("six", "error", 7),
-        ("many", "error", 12),
+        ("six", "warning", 7),
+        ("many", "warning", 12),
     ]
-    assert "6 choices; Wayground takes 2 to 5" in found[0].message
-    assert "6 accepted answers" in found[1].message
+    assert "6 choices; Wayground takes 2 to 5 answers: left out (remove choices" in found[0].message
+    assert found[1].message == (
+        "6 accepted answers; Wayground's sheet takes at most 5: left out "
+        "(keep the 5 likeliest to include it)"
+    )
+    bank = write_bank(text)
+    path, stderr = export("wayground", bank)
+    rows = wayground_rows(path)[2]
+    assert [r[:3] for r in rows] == [("Name it.", "Fill-in-the-Blank", "x")]
+    assert "question 'six': 6 choices" in stderr and "question 'many': 6 accepted" in stderr
+    strict = bank.parent / "strict.xlsx"
+    result = CliRunner().invoke(
+        cli, ["export", "wayground", str(bank), "-o", str(strict), "--strict"]
+    )
+    assert result.exit_code == 1
+    assert "error: question 'many': 6 accepted answers" in result.output
+    assert not strict.exists()
 
 
 def test_wayground_strict_makes_its_warnings_errors_and_writes_nothing(write_bank):
@@ -440,18 +509,27 @@ def test_blooket_shuffles_answers_but_keeps_the_right_numbers(write_bank):
         assert row[1 + int(row[7])] == "'-2"
 
 
-def test_blooket_refuses_more_than_four_answers_with_the_place_never_cuts(write_bank):
+def test_blooket_leaves_out_more_than_four_answers_with_the_place_never_cuts(write_bank):
     found = problems(blooket.FORMAT, BANK, write_bank)
-    errors = [p for p in found if p.severity == "error"]
-    assert [(p.question, p.location.line) for p in errors] == [("mc", 9)]
-    assert "5 choices; Blooket takes 2 to 4 answers" in errors[0].message
-    assert {p.question for p in found if p.severity == "warning"} == {
-        "sa",
-        "num",
-        "cz",
-        "mt",
-        "od",
-    }
+    assert all(p.severity == "warning" for p in found)
+    (mc,) = [p for p in found if p.question == "mc"]
+    assert mc.location.line == 9
+    assert mc.message == (
+        "5 choices; Blooket takes 2 to 4 answers: left out (remove choices to include it)"
+    )
+    assert {p.question for p in found} == {"mc", "sa", "num", "cz", "mt", "od"}
+    bank = write_bank(BANK)
+    path, stderr = export("blooket", bank, "--no-shuffle")
+    rows = read_csv(path)[2:]
+    assert [r[1] for r in rows] == ["Pick two now.", "The sky is green."]  # ma, tf; not mc
+    assert "question 'mc': 5 choices; Blooket takes 2 to 4 answers: left out" in stderr
+    strict = bank.parent / "strict.csv"
+    result = CliRunner().invoke(
+        cli, ["export", "blooket", str(bank), "-o", str(strict), "--strict"]
+    )
+    assert result.exit_code == 1
+    assert "error: question 'mc': 5 choices" in result.output
+    assert not strict.exists()
 
 
 def test_blooket_with_no_question_it_takes_is_an_error(write_bank):

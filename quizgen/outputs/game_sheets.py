@@ -166,8 +166,7 @@ def nothing_taken(
         message = f"no chosen question is one {platform} takes ({kinds})"
     else:
         message = (
-            f"none of the {taken} chosen questions {platform} takes fits its limits: "
-            "nothing to write"
+            f"no chosen question fits {platform}'s limits ({taken} left out): nothing to write"
         )
     return [Problem(selection.banks[0].location, "error", message)]
 
