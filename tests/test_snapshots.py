@@ -482,8 +482,8 @@ def test_wayground_sheet(workdir: Path, snapshot: Compare) -> None:
 
 
 def test_blooket_file(workdir: Path, snapshot: Compare) -> None:
-    # The fixture's multiple-answer question has 5 choices, which Blooket refuses: shown too.
-    refused = run(["export", "blooket", rel(BANK), "-o", "refused.csv"])
+    # The fixture's multiple-answer question has 5 choices, which Blooket leaves out: shown too.
+    refused = run(["export", "blooket", rel(BANK), "-o", "left-out.csv"])
     args = ["export", "blooket", rel(BANK), "-o", "blooket.csv", "--seed", SEED]
     out = run([*args, "--type", "multiple_choice", "--type", "true_false"])
     text = (workdir / "blooket.csv").read_text(encoding="utf-8")
