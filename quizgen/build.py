@@ -104,7 +104,8 @@ def plan_build(paths: list[Path], options: BuildOptions) -> BuildPlan:
     """Check the banks under ``paths`` and every format's limits; plan the steps that write.
 
     Raises QuizgenError with every error (of the banks, then of the formats, then of the
-    output paths) when there is one; then nothing is written.
+    output paths) when there is one, and with ``strict`` every warning too; then nothing
+    is written.
     """
     from .bank.check import check_paths
     from .fileio import output_problems
@@ -113,7 +114,7 @@ def plan_build(paths: list[Path], options: BuildOptions) -> BuildPlan:
     formats = [get_format(name) for name in dict.fromkeys(options.formats)]
     # A missing source document is a warning here (quotes not verified), as everywhere but check.
     report = check_paths(paths, ignore=options.ignore, missing_sources="warning")
-    if report.errors or (options.strict and report.warnings):
+    if report.errors:
         raise QuizgenError(report.problems if options.strict else report.errors)
     problems: list[Problem] = list(report.warnings)
     steps: list[BuildStep] = []
@@ -138,6 +139,8 @@ def plan_build(paths: list[Path], options: BuildOptions) -> BuildPlan:
     if errors:
         raise QuizgenError(errors)
     warnings = tuple(dict.fromkeys(p for p in problems if p.severity == "warning"))
+    if options.strict and warnings:  # what a format degrades or leaves out stops it too
+        raise QuizgenError(list(warnings))
     return BuildPlan(tuple(steps), warnings)
 
 

@@ -206,6 +206,33 @@ def test_build_checks_every_format_before_writing_anything(write_bank, tmp_path)
     assert not out.exists()  # not even the good bank's files
 
 
+FIVE_CHOICES = (
+    VALID
+    + """\
+  - id: five
+    type: multiple_choice
+    prompt: Which of these is a full member?
+    choices: [Kyrgyzstan, Turkey, Japan, Brazil, Chile]
+    answer: Kyrgyzstan
+    source: {doc: blog, quote: "Kyrgyzstan"}
+"""
+)
+
+
+def test_build_strict_stops_on_what_a_format_leaves_out(write_bank, tmp_path):
+    bank = write_bank(FIVE_CHOICES)
+    out = tmp_path / "out"
+    result = invoke("build", bank, "-o", out, "--format", "kahoot")
+    assert result.exit_code == 0, result.output
+    assert "question 'five': 5 choices; Kahoot takes 2 to 4 answers: left out" in result.stderr
+    count = result.stderr.count(": warning: ")
+    assert f"{count} warnings: the banks' checks and what the formats degrade" in result.stderr
+    strict = invoke("build", bank, "-o", tmp_path / "strict", "--format", "kahoot", "--strict")
+    assert strict.exit_code == 1
+    assert "question 'five': 5 choices" in strict.stderr
+    assert not (tmp_path / "strict").exists()
+
+
 def test_build_with_an_unknown_format_is_a_usage_error(write_bank, tmp_path):
     result = invoke("build", write_bank(VALID), "-o", tmp_path / "out", "--format", "nope")
     assert result.exit_code == 2

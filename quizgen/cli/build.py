@@ -49,7 +49,12 @@ from .common import (
     help="Write N shuffled versions (A, B, ... Z, AA, ...) of each quiz.",
 )
 @click.option("--seed", help="Seed for the quizzes' shuffles (default: the bank id).")
-@click.option("--strict", is_flag=True, help="Treat the banks' warnings as errors: write nothing.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat warnings as errors (the banks', and what a format degrades or leaves out): "
+    "write nothing.",
+)
 @ignore_option
 @click.option("--title", help="The quizzes' heading (default: each bank's title).")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), help="Paper size.  [default: a4]")
@@ -146,6 +151,12 @@ def build(
     def once() -> None:
         plan = plan_build(bank_paths, BuildOptions(**settings))
         report(plan.warnings)
+        if plan.warnings:
+            click.echo(
+                f"{plural(len(plan.warnings), 'warning')}: the banks' checks and what the formats "
+                "degrade or leave out (--strict makes them stop the build)",
+                err=True,
+            )
         written = []
         steps = plan.steps
         if sys.stderr.isatty():

@@ -152,7 +152,7 @@ class BlooketFormat:
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """The CSV at ``path``, UTF-8, written atomically."""
         write_text_atomic(Path(path), csv_text(plan(selection, options).rows))
-        bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        bank = selection.bank_id
         return [WrittenFile(Path(path), self.label, bank)]
 
 

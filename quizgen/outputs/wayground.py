@@ -232,7 +232,7 @@ class WaygroundFormat:
     def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
         """The spreadsheet at ``path``, written atomically."""
         write_bytes_atomic(Path(path), workbook_bytes(plan(selection, options).rows))
-        bank = selection.banks[0].id if len(selection.banks) == 1 else None
+        bank = selection.bank_id
         return [WrittenFile(Path(path), self.label, bank)]
 
 
