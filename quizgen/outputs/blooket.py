@@ -15,22 +15,20 @@ import csv
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..bank.model import Bank, Question
-from ..errors import Problem
-from ..fileio import write_text_atomic
-from .base import Carriage, OutputOptions, Selection, WrittenFile, carriage_problems, carries_all
-from .cells import unwritable_characters
+from .base import Carriage, OutputOptions, Selection, carries_all
 from .game_sheets import (
     TIME_BY_DIFFICULTY,
     ChoiceRow,
+    GameSheetFormat,
     Limits,
+    SheetPlan,
     choice_row,
     image_warning,
     limit_problems,
-    nothing_taken,
     per_selection,
+    plan_sheet,
     takes_choices,
 )
 
@@ -63,14 +61,6 @@ class BlooketRow:
     seconds: int
 
 
-@dataclass(frozen=True)
-class BlooketPlan:
-    """The rows of every question Blooket takes, in order, and what the selection runs into."""
-
-    rows: tuple[BlooketRow, ...]
-    problems: tuple[Problem, ...]
-
-
 def blooket_row(bank: Bank, question: Question, options: OutputOptions) -> BlooketRow:
     """The row of a multiple-choice, multiple-answer or true-or-false question."""
     return BlooketRow(
@@ -79,28 +69,19 @@ def blooket_row(bank: Bank, question: Question, options: OutputOptions) -> Blook
 
 
 @per_selection
-def plan(selection: Selection, options: OutputOptions) -> BlooketPlan:
-    """Every row and every limit problem, computed once for problems() and write()."""
-    rows: list[BlooketRow] = []
-    problems: list[Problem] = []
-    for bank, questions in selection.by_bank():
-        for question in questions:
-            if not takes_choices(question):
-                continue
-            # A control character is refused as in the xlsx sheets: a teacher often opens
-            # the file in a spreadsheet program before the upload, and it could not hold it.
-            unwritable = unwritable_characters(question, "a spreadsheet")
-            if unwritable:
-                problems += unwritable
-                continue
-            row = blooket_row(bank, question, options)
-            over = limit_problems(question, row.choices, LIMITS)
-            problems += over
-            if over:
-                continue
-            rows.append(row)
-            problems += image_warning(question, "Blooket's import file", "Blooket")
-    return BlooketPlan(tuple(rows), tuple(problems))
+def plan(selection: Selection, options: OutputOptions) -> SheetPlan[BlooketRow]:
+    """Every row and every limit problem, computed once for problems() and write().
+
+    A control character is refused as in the xlsx sheets: a teacher often opens the file
+    in a spreadsheet program before the upload, and it could not hold it.
+    """
+    return plan_sheet(
+        selection,
+        takes_choices,
+        lambda bank, question: blooket_row(bank, question, options),
+        lambda question, row: limit_problems(question, row.choices, LIMITS),
+        lambda question: image_warning(question, "Blooket's import file", "Blooket"),
+    )
 
 
 def csv_text(rows: tuple[BlooketRow, ...]) -> str:
@@ -115,7 +96,7 @@ def csv_text(rows: tuple[BlooketRow, ...]) -> str:
     return out.getvalue()
 
 
-class BlooketFormat:
+class BlooketFormat(GameSheetFormat[BlooketRow]):
     """The registry's face of the Blooket CSV."""
 
     name = "blooket"
@@ -134,26 +115,17 @@ class BlooketFormat:
         f"by difficulty (20, 30 or 60 s, at most {MAX_SECONDS}); no images, explanations or points"
     )
 
-    def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
-        """A warning per question or image left out; an error when no question is left."""
-        planned = plan(selection, options)
-        return (
-            carriage_problems(self, selection)
-            + list(planned.problems)
-            + nothing_taken(
-                selection,
-                "Blooket",
-                "multiple choice, true or false, multiple answer",
-                sum(map(takes_choices, selection.questions)),
-                len(planned.rows),
-            )
-        )
+    platform = "Blooket"
+    kinds = "multiple choice, true or false, multiple answer"
 
-    def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
-        """The CSV at ``path``, UTF-8, written atomically."""
-        write_text_atomic(Path(path), csv_text(plan(selection, options).rows))
-        bank = selection.bank_id
-        return [WrittenFile(Path(path), self.label, bank)]
+    def takes(self, question: Question) -> bool:
+        return takes_choices(question)
+
+    def plan(self, selection: Selection, options: OutputOptions) -> SheetPlan[BlooketRow]:
+        return plan(selection, options)
+
+    def file_bytes(self, rows: tuple[BlooketRow, ...]) -> bytes:
+        return csv_text(rows).encode("utf-8")
 
 
 FORMAT = BlooketFormat()

@@ -1,10 +1,11 @@
-"""What the classroom-game spreadsheets share (Kahoot, Wayground, Blooket; no format here).
+"""What the classroom-game sheets share: Kahoot, Wayground and Blooket.
 
 Each of them takes a question as a row: its text, a few answers, and the right answers'
 numbers (``1,3``). This module builds that row once for a multiple-choice, multiple-answer
 or true-or-false question, checks it against a platform's limits (a question past one is
-left out of the sheet and reported at its place, never cut), and keeps each format's plan for a selection so ``problems()`` and ``write()``
-compute every row once.
+left out of the sheet and reported at its place, never cut), keeps each format's plan for
+a selection so ``problems()`` and ``write()`` compute every row once, and gives the three
+formats their common face (:class:`GameSheetFormat`). It has no ``FORMAT`` of its own.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ import functools
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from pathlib import Path
+from typing import Generic, TypeVar
 
 from ..bank.model import Bank, MultipleAnswer, MultipleChoice, Question, TrueFalse
 from ..errors import Location, Problem
+from ..fileio import write_bytes_atomic
 from ..questions import choice_order, true_false_text
 from ..text import to_plain
-from .base import OutputOptions, Selection
-from .cells import tsv_cell
+from .base import Carriage, OutputOptions, Selection, WrittenFile, carriage_problems
+from .cells import tsv_cell, unwritable_characters
 
 #: The time limit a question gets, by its difficulty (none: the first), in seconds.
 TIME_BY_DIFFICULTY: Mapping[str | None, int] = {None: 20, "easy": 20, "medium": 30, "hard": 60}
@@ -195,3 +198,91 @@ def per_selection(
         return result
 
     return cached
+
+
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class SheetPlan(Generic[R]):
+    """The rows of every question a sheet takes, in order, and what the selection runs into."""
+
+    rows: tuple[R, ...]
+    problems: tuple[Problem, ...]
+
+
+def plan_sheet(
+    selection: Selection,
+    takes: Callable[[Question], bool],
+    make_row: Callable[[Bank, Question], R],
+    row_problems: Callable[[Question, R], list[Problem]],
+    written_problems: Callable[[Question], list[Problem]],
+) -> SheetPlan[R]:
+    """The row of every question the sheet ``takes``, each checked before it is kept.
+
+    A question whose text a spreadsheet cannot hold, or whose row breaks a limit
+    (``row_problems``), is left out with its problems; a kept row may still bring warnings
+    (``written_problems``: an image left behind, a case rule lost).
+    """
+    rows: list[R] = []
+    problems: list[Problem] = []
+    for bank, questions in selection.by_bank():
+        for question in questions:
+            if not takes(question):
+                continue
+            unwritable = unwritable_characters(question, "a spreadsheet")
+            if unwritable:
+                problems += unwritable
+                continue
+            row = make_row(bank, question)
+            over = row_problems(question, row)
+            problems += over
+            if over:
+                continue
+            rows.append(row)
+            problems += written_problems(question)
+    return SheetPlan(tuple(rows), tuple(problems))
+
+
+class GameSheetFormat(Generic[R]):
+    """The registry's face of a classroom game's sheet: Kahoot, Wayground and Blooket.
+
+    A subclass names the platform and what it takes, and gives its plan (made once per
+    selection, see :func:`per_selection`) and the file's bytes from the plan's rows.
+    """
+
+    name: str
+    label: str
+    suffix: str
+    carries: Mapping[str, Carriage]
+    limits: str
+    #: The platform's name in messages ("Kahoot") and the kinds of question it takes.
+    platform: str
+    kinds: str
+
+    def takes(self, question: Question) -> bool:
+        """Whether the sheet has a row for a question of this kind."""
+        raise NotImplementedError
+
+    def plan(self, selection: Selection, options: OutputOptions) -> SheetPlan[R]:
+        """Every row and every problem of ``selection``."""
+        raise NotImplementedError
+
+    def file_bytes(self, rows: tuple[R, ...]) -> bytes:
+        """The file of ``rows``, as the platform imports it."""
+        raise NotImplementedError
+
+    def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
+        """A warning per question or image left out; an error when no question is left."""
+        planned = self.plan(selection, options)
+        taken = sum(map(self.takes, selection.questions))
+        return (
+            carriage_problems(self, selection)
+            + list(planned.problems)
+            + nothing_taken(selection, self.platform, self.kinds, taken, len(planned.rows))
+        )
+
+    def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
+        """The file at ``path``, written atomically."""
+        write_bytes_atomic(Path(path), self.file_bytes(self.plan(selection, options).rows))
+        return [WrittenFile(Path(path), self.label, selection.bank_id)]

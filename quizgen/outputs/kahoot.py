@@ -12,22 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..bank.model import Bank, Question
-from ..errors import Problem
-from ..fileio import write_bytes_atomic
-from .base import Carriage, OutputOptions, Selection, WrittenFile, carriage_problems, carries_all
-from .cells import unwritable_characters
+from .base import Carriage, OutputOptions, Selection, carries_all
 from .game_sheets import (
     TIME_BY_DIFFICULTY,
     ChoiceRow,
+    GameSheetFormat,
     Limits,
+    SheetPlan,
     choice_row,
     image_warning,
     limit_problems,
-    nothing_taken,
     per_selection,
+    plan_sheet,
     takes_choices,
 )
 
@@ -79,35 +77,16 @@ def kahoot_row(bank: Bank, question: Question, options: OutputOptions) -> Kahoot
     )
 
 
-@dataclass(frozen=True)
-class KahootPlan:
-    """The rows of every question Kahoot takes, in order, and what the selection runs into."""
-
-    rows: tuple[KahootRow, ...]
-    problems: tuple[Problem, ...]
-
-
 @per_selection
-def plan(selection: Selection, options: OutputOptions) -> KahootPlan:
+def plan(selection: Selection, options: OutputOptions) -> SheetPlan[KahootRow]:
     """Every row and every limit problem, computed once for problems() and write()."""
-    rows: list[KahootRow] = []
-    problems: list[Problem] = []
-    for bank, questions in selection.by_bank():
-        for question in questions:
-            if not takes_choices(question):
-                continue
-            unwritable = unwritable_characters(question, "a spreadsheet")
-            if unwritable:
-                problems += unwritable
-                continue
-            row = kahoot_row(bank, question, options)
-            over = limit_problems(question, row.choices, LIMITS)
-            problems += over
-            if over:
-                continue
-            rows.append(row)
-            problems += image_warning(question, "Kahoot's spreadsheet", "Kahoot")
-    return KahootPlan(tuple(rows), tuple(problems))
+    return plan_sheet(
+        selection,
+        takes_choices,
+        lambda bank, question: kahoot_row(bank, question, options),
+        lambda question, row: limit_problems(question, row.choices, LIMITS),
+        lambda question: image_warning(question, "Kahoot's spreadsheet", "Kahoot"),
+    )
 
 
 def workbook_bytes(rows: tuple[KahootRow, ...]) -> bytes:
@@ -138,7 +117,7 @@ def workbook_bytes(rows: tuple[KahootRow, ...]) -> bytes:
     return out.getvalue()
 
 
-class KahootFormat:
+class KahootFormat(GameSheetFormat[KahootRow]):
     """The registry's face of the Kahoot spreadsheet."""
 
     name = "kahoot"
@@ -158,26 +137,17 @@ class KahootFormat:
         "time limit by difficulty (20, 30 or 60 s); no images, explanations or points"
     )
 
-    def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
-        """A warning per question or image left out; an error when no question is left."""
-        planned = plan(selection, options)
-        return (
-            carriage_problems(self, selection)
-            + list(planned.problems)
-            + nothing_taken(
-                selection,
-                "Kahoot",
-                "multiple choice, true or false, multiple answer",
-                sum(map(takes_choices, selection.questions)),
-                len(planned.rows),
-            )
-        )
+    platform = "Kahoot"
+    kinds = "multiple choice, true or false, multiple answer"
 
-    def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
-        """The spreadsheet at ``path``, written atomically."""
-        write_bytes_atomic(Path(path), workbook_bytes(plan(selection, options).rows))
-        bank = selection.bank_id
-        return [WrittenFile(Path(path), self.label, bank)]
+    def takes(self, question: Question) -> bool:
+        return takes_choices(question)
+
+    def plan(self, selection: Selection, options: OutputOptions) -> SheetPlan[KahootRow]:
+        return plan(selection, options)
+
+    def file_bytes(self, rows: tuple[KahootRow, ...]) -> bytes:
+        return workbook_bytes(rows)
 
 
 FORMAT = KahootFormat()

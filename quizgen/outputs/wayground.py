@@ -14,24 +14,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..bank.model import Bank, MultipleAnswer, Question, ShortAnswer
 from ..errors import Problem
-from ..fileio import write_bytes_atomic
-from .base import Carriage, OutputOptions, Selection, WrittenFile, carriage_problems, carries_all
-from .cells import unwritable_characters
+from .base import Carriage, OutputOptions, Selection, carries_all
 from .game_sheets import (
     TIME_BY_DIFFICULTY,
     ChoiceRow,
+    GameSheetFormat,
     Limits,
+    SheetPlan,
     cell,
     choice_row,
     image_warning,
     left_out,
     limit_problems,
-    nothing_taken,
     per_selection,
+    plan_sheet,
     takes_choices,
 )
 
@@ -141,40 +140,27 @@ def _case_warning(question: ShortAnswer) -> list[Problem]:
     ]
 
 
-@dataclass(frozen=True)
-class WaygroundPlan:
-    """The rows of every question the sheet takes, in order, and what the selection runs into."""
+def _row_problems(question: Question, row: WaygroundRow) -> list[Problem]:
+    if isinstance(question, ShortAnswer):
+        return _fill_in_problems(question, row)
+    return limit_problems(question, ChoiceRow(row.question, row.options, ()), LIMITS)
 
-    rows: tuple[WaygroundRow, ...]
-    problems: tuple[Problem, ...]
+
+def _written_problems(question: Question) -> list[Problem]:
+    case = _case_warning(question) if isinstance(question, ShortAnswer) else []
+    return case + image_warning(question, "Wayground's spreadsheet", "Wayground")
 
 
 @per_selection
-def plan(selection: Selection, options: OutputOptions) -> WaygroundPlan:
+def plan(selection: Selection, options: OutputOptions) -> SheetPlan[WaygroundRow]:
     """Every row and every limit problem, computed once for problems() and write()."""
-    rows: list[WaygroundRow] = []
-    problems: list[Problem] = []
-    for bank, questions in selection.by_bank():
-        for question in questions:
-            if not takes(question):
-                continue
-            unwritable = unwritable_characters(question, "a spreadsheet")
-            if unwritable:
-                problems += unwritable
-                continue
-            row = wayground_row(bank, question, options)
-            if isinstance(question, ShortAnswer):
-                over = _fill_in_problems(question, row)
-            else:
-                over = limit_problems(question, ChoiceRow(row.question, row.options, ()), LIMITS)
-            problems += over
-            if over:
-                continue
-            rows.append(row)
-            if isinstance(question, ShortAnswer):
-                problems += _case_warning(question)
-            problems += image_warning(question, "Wayground's spreadsheet", "Wayground")
-    return WaygroundPlan(tuple(rows), tuple(problems))
+    return plan_sheet(
+        selection,
+        takes,
+        lambda bank, question: wayground_row(bank, question, options),
+        _row_problems,
+        _written_problems,
+    )
 
 
 def workbook_bytes(rows: tuple[WaygroundRow, ...]) -> bytes:
@@ -197,7 +183,7 @@ def workbook_bytes(rows: tuple[WaygroundRow, ...]) -> bytes:
     return out.getvalue()
 
 
-class WaygroundFormat:
+class WaygroundFormat(GameSheetFormat[WaygroundRow]):
     """The registry's face of the Wayground (Quizizz) spreadsheet."""
 
     name = "wayground"
@@ -214,26 +200,17 @@ class WaygroundFormat:
         "left out and reported, never cut); time by difficulty (20, 30 or 60 s); no images, points or sources"
     )
 
-    def problems(self, selection: Selection, options: OutputOptions) -> list[Problem]:
-        """A warning per question or image left out; an error when no question is left."""
-        planned = plan(selection, options)
-        return (
-            carriage_problems(self, selection)
-            + list(planned.problems)
-            + nothing_taken(
-                selection,
-                "Wayground",
-                "multiple choice, true or false, multiple answer, short answer",
-                sum(map(takes, selection.questions)),
-                len(planned.rows),
-            )
-        )
+    platform = "Wayground"
+    kinds = "multiple choice, true or false, multiple answer, short answer"
 
-    def write(self, selection: Selection, path: Path, options: OutputOptions) -> list[WrittenFile]:
-        """The spreadsheet at ``path``, written atomically."""
-        write_bytes_atomic(Path(path), workbook_bytes(plan(selection, options).rows))
-        bank = selection.bank_id
-        return [WrittenFile(Path(path), self.label, bank)]
+    def takes(self, question: Question) -> bool:
+        return takes(question)
+
+    def plan(self, selection: Selection, options: OutputOptions) -> SheetPlan[WaygroundRow]:
+        return plan(selection, options)
+
+    def file_bytes(self, rows: tuple[WaygroundRow, ...]) -> bytes:
+        return workbook_bytes(rows)
 
 
 FORMAT = WaygroundFormat()
