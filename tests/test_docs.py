@@ -120,3 +120,47 @@ def test_help_imports_no_heavy_module() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     line = next(x for x in out.stdout.splitlines() if x.startswith("HEAVY:"))
     assert line == "HEAVY:"
+
+
+def help_examples() -> list[str]:
+    """Every example line of every command's --help, in command order."""
+    lines = []
+    for name in COMMANDS:
+        text = CliRunner().invoke(cli, [name, "--help"]).output
+        block = text.split("Example:", 1)[1].split("\nOptions:", 1)[0]
+        lines += [
+            line.strip() for line in block.splitlines() if line.strip().startswith("quizgen ")
+        ]
+    return lines
+
+
+# Examples this test leaves to others, and why.
+NOT_RUN_HERE = {
+    "pdf": "prints with Chromium: tests/test_pdf.py and tests/test_build.py",
+    "--watch": "runs until Ctrl-C: tests/test_watch.py",
+    "import": "needs a filled-in spreadsheet: tests/test_spreadsheet.py",
+}
+
+
+@pytest.mark.slow  # every example of every command: Anki packages, pages, spreadsheets
+def test_every_help_example_runs_as_written(tmp_path: Path, monkeypatch) -> None:
+    import shlex
+
+    shutil.copytree(REPO / "question_bank", tmp_path / "question_bank")
+    shutil.copytree(REPO / "seeds", tmp_path / "seeds")
+    (tmp_path / "lesson.txt").write_text(
+        "Water evaporates from the sea. Vapour cools and forms clouds. Rain falls.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # review's state
+    ran = []
+    for line in help_examples():
+        words = shlex.split(line)[1:]
+        if any(skip in word for word in words for skip in NOT_RUN_HERE):
+            continue
+        result = CliRunner().invoke(cli, words, input="")
+        assert result.exit_code == 0, f"{line}\n{result.output}"
+        assert "Traceback" not in result.output, line
+        ran.append(line)
+    assert len(ran) >= 14, ran  # 14 of 22 today; the rest are named above

@@ -77,7 +77,8 @@ def export(
     \b
     Example:
       quizgen export --list
-      quizgen export json question_bank -o bank.json --topic "The SCO"
+      quizgen export moodle question_bank -o week3.moodle.xml --topic "The SCO"
+      quizgen export kahoot question_bank -o game.kahoot.xlsx --type multiple_choice
       quizgen export pdf question_bank -o quiz --layout compact --no-sections
     """
     from ..outputs.registry import get_format
