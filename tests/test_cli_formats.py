@@ -196,6 +196,17 @@ def test_every_format_of_a_build_has_a_file_name_of_its_own(write_bank, tmp_path
         assert any(file.endswith(registry.get_format(name).suffix) for file in written), name
 
 
+def test_build_says_which_files_go_to_which_platforms(write_bank, tmp_path):
+    out = tmp_path / "out"
+    result = invoke(
+        "build", write_bank(VALID), "-o", out, "--format=anki", "--format=moodle", "--format=kahoot"
+    )
+    assert result.exit_code == 0, result.output
+    assert "import the .moodle.xml and .kahoot.xlsx files into those platforms" in result.stdout
+    only_anki = invoke("build", write_bank(VALID), "-o", tmp_path / "anki", "--format=anki")
+    assert "platforms" not in only_anki.stdout
+
+
 def test_build_checks_every_format_before_writing_anything(write_bank, tmp_path):
     good = write_bank(VALID)
     big = write_bank(TOO_MANY, "big.yaml")

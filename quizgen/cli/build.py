@@ -5,11 +5,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..outputs.base import MAX_VERSIONS
+
+if TYPE_CHECKING:
+    from ..outputs.base import WrittenFile
+
 from .common import (
     EXIT_INTERRUPTED,
     OutputPath,
@@ -198,11 +202,28 @@ def build(
                 else "each key is beside it"
             )
             click.echo(f"  teachers: open {_joined(pages)} in a browser and print; {keys}")
+        platforms = _platform_suffixes(written)
+        if platforms:
+            click.echo(
+                f"  teachers: import the {_joined(platforms)} files into those platforms "
+                "(where to click: docs/exports.md)"
+            )
 
     if not watch:
         once()
         return
     _watch(bank_paths, once)
+
+
+def _platform_suffixes(written: list[WrittenFile]) -> list[str]:
+    """The names after the bank id of the files a learning platform or game imports."""
+    own = (".apkg", ".html", ".pdf", ".json")  # Anki, the pages, the data; the rest are platforms'
+    suffixes = [
+        f.path.name[len(f.bank) :]
+        for f in written
+        if f.bank and f.path.name.startswith(f.bank) and not f.path.name.endswith(own)
+    ]
+    return [s for s in dict.fromkeys(suffixes) if s != ".xlsx"]  # .xlsx: the authoring sheet
 
 
 def _watch(bank_paths: list[Path], once: Callable[[], None]) -> None:
