@@ -177,7 +177,8 @@ def import_bank(
       quizgen import questions.xlsx -o bank.yaml
       quizgen import questions.csv -o bank.yaml --source lesson.txt --title "Water cycle"
     """
-    from ..authoring.sheet_import import cell_problems, import_table, read_table
+    from ..authoring.sheet_import import cell_problems, import_table
+    from ..authoring.sheet_read import read_table
     from ..bank.check import check_paths
     from ..fileio import write_text_atomic
 
