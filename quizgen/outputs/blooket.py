@@ -14,21 +14,17 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from ..bank.model import Bank, Question
+from ..bank.model import Question
 from .base import Carriage, OutputOptions, Selection, carries_all
 from .game_sheets import (
     TIME_BY_DIFFICULTY,
-    ChoiceRow,
     GameSheetFormat,
     Limits,
     SheetPlan,
-    choice_row,
-    image_warning,
-    limit_problems,
+    TimedRow,
     per_selection,
-    plan_sheet,
+    plan_timed_choices,
     takes_choices,
 )
 
@@ -53,38 +49,17 @@ HEADER = (
 _SKIPPED = Carriage("none", "skipped: Blooket's import takes only questions with 2 to 4 answers")
 
 
-@dataclass(frozen=True)
-class BlooketRow:
-    """One question as the file shows it: its row of choices and its time limit."""
-
-    choices: ChoiceRow
-    seconds: int
-
-
-def blooket_row(bank: Bank, question: Question, options: OutputOptions) -> BlooketRow:
-    """The row of a multiple-choice, multiple-answer or true-or-false question."""
-    return BlooketRow(
-        choice_row(bank, question, options, "blooket"), TIME_BY_DIFFICULTY[question.difficulty]
-    )
-
-
 @per_selection
-def plan(selection: Selection, options: OutputOptions) -> SheetPlan[BlooketRow]:
+def plan(selection: Selection, options: OutputOptions) -> SheetPlan[TimedRow]:
     """Every row and every limit problem, computed once for problems() and write().
 
     A control character is refused as in the xlsx sheets: a teacher often opens the file
     in a spreadsheet program before the upload, and it could not hold it.
     """
-    return plan_sheet(
-        selection,
-        takes_choices,
-        lambda bank, question: blooket_row(bank, question, options),
-        lambda question, row: limit_problems(question, row.choices, LIMITS),
-        lambda question: image_warning(question, "Blooket's import file", "Blooket"),
-    )
+    return plan_timed_choices(selection, options, "blooket", LIMITS, "Blooket's import file")
 
 
-def csv_text(rows: tuple[BlooketRow, ...]) -> str:
+def csv_text(rows: tuple[TimedRow, ...]) -> str:
     """The whole file: the template's two rows, then one row per question."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -96,7 +71,7 @@ def csv_text(rows: tuple[BlooketRow, ...]) -> str:
     return out.getvalue()
 
 
-class BlooketFormat(GameSheetFormat[BlooketRow]):
+class BlooketFormat(GameSheetFormat[TimedRow]):
     """The registry's face of the Blooket CSV."""
 
     name = "blooket"
@@ -121,10 +96,10 @@ class BlooketFormat(GameSheetFormat[BlooketRow]):
     def takes(self, question: Question) -> bool:
         return takes_choices(question)
 
-    def plan(self, selection: Selection, options: OutputOptions) -> SheetPlan[BlooketRow]:
+    def plan(self, selection: Selection, options: OutputOptions) -> SheetPlan[TimedRow]:
         return plan(selection, options)
 
-    def file_bytes(self, rows: tuple[BlooketRow, ...]) -> bytes:
+    def file_bytes(self, rows: tuple[TimedRow, ...]) -> bytes:
         return csv_text(rows).encode("utf-8")
 
 

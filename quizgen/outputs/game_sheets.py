@@ -244,6 +244,36 @@ def plan_sheet(
     return SheetPlan(tuple(rows), tuple(problems))
 
 
+@dataclass(frozen=True)
+class TimedRow:
+    """A choice question as a game shows it: its row of choices and its time limit (seconds)."""
+
+    choices: ChoiceRow
+    seconds: int
+
+
+def plan_timed_choices(
+    selection: Selection, options: OutputOptions, salt: str, limits: Limits, carrier: str
+) -> SheetPlan[TimedRow]:
+    """The plan of a game that takes only choice questions (Kahoot, Blooket): a timed row each.
+
+    ``salt`` makes the game's shuffles its own; ``carrier`` names its file in the warning
+    about an image it cannot carry ("Kahoot's spreadsheet").
+    """
+
+    def row(bank: Bank, question: Question) -> TimedRow:
+        seconds = TIME_BY_DIFFICULTY[question.difficulty]
+        return TimedRow(choice_row(bank, question, options, salt), seconds)
+
+    return plan_sheet(
+        selection,
+        takes_choices,
+        row,
+        lambda question, timed: limit_problems(question, timed.choices, limits),
+        lambda question: image_warning(question, carrier, limits.platform),
+    )
+
+
 class GameSheetFormat(Generic[R]):
     """The registry's face of a classroom game's sheet: Kahoot, Wayground and Blooket.
 

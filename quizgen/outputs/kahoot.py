@@ -11,21 +11,17 @@ or a question of more than 4 answers is left out and reported at its place, neve
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from ..bank.model import Bank, Question
+from ..bank.model import Question
 from .base import Carriage, OutputOptions, Selection, carries_all
 from .game_sheets import (
     TIME_BY_DIFFICULTY,
-    ChoiceRow,
     GameSheetFormat,
     Limits,
     SheetPlan,
-    choice_row,
-    image_warning,
-    limit_problems,
+    TimedRow,
     per_selection,
-    plan_sheet,
+    plan_timed_choices,
     takes_choices,
 )
 
@@ -62,34 +58,13 @@ _SKIPPED = Carriage(
 LIMITS = Limits("Kahoot", MIN_ANSWERS, MAX_ANSWERS, MAX_QUESTION, MAX_ANSWER)
 
 
-@dataclass(frozen=True)
-class KahootRow:
-    """One question as the sheet shows it: its row of choices and its time limit."""
-
-    choices: ChoiceRow
-    time_limit: int
-
-
-def kahoot_row(bank: Bank, question: Question, options: OutputOptions) -> KahootRow:
-    """The row of a multiple-choice, multiple-answer or true-or-false question."""
-    return KahootRow(
-        choice_row(bank, question, options, "kahoot"), TIME_BY_DIFFICULTY[question.difficulty]
-    )
-
-
 @per_selection
-def plan(selection: Selection, options: OutputOptions) -> SheetPlan[KahootRow]:
+def plan(selection: Selection, options: OutputOptions) -> SheetPlan[TimedRow]:
     """Every row and every limit problem, computed once for problems() and write()."""
-    return plan_sheet(
-        selection,
-        takes_choices,
-        lambda bank, question: kahoot_row(bank, question, options),
-        lambda question, row: limit_problems(question, row.choices, LIMITS),
-        lambda question: image_warning(question, "Kahoot's spreadsheet", "Kahoot"),
-    )
+    return plan_timed_choices(selection, options, "kahoot", LIMITS, "Kahoot's spreadsheet")
 
 
-def workbook_bytes(rows: tuple[KahootRow, ...]) -> bytes:
+def workbook_bytes(rows: tuple[TimedRow, ...]) -> bytes:
     """The xlsx file of the rows, laid out as Kahoot's template.
 
     openpyxl's write-only mode streams the rows (a third of the time of building cells).
@@ -109,15 +84,13 @@ def workbook_bytes(rows: tuple[KahootRow, ...]) -> bytes:
     sheet.append([title or None for title in HEADER])
     for n, entry in enumerate(rows, start=1):
         answers = list(entry.choices.answers) + [None] * (MAX_ANSWERS - len(entry.choices.answers))
-        sheet.append(
-            [n, entry.choices.question, *answers, entry.time_limit, entry.choices.right_text]
-        )
+        sheet.append([n, entry.choices.question, *answers, entry.seconds, entry.choices.right_text])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-class KahootFormat(GameSheetFormat[KahootRow]):
+class KahootFormat(GameSheetFormat[TimedRow]):
     """The registry's face of the Kahoot spreadsheet."""
 
     name = "kahoot"
@@ -143,10 +116,10 @@ class KahootFormat(GameSheetFormat[KahootRow]):
     def takes(self, question: Question) -> bool:
         return takes_choices(question)
 
-    def plan(self, selection: Selection, options: OutputOptions) -> SheetPlan[KahootRow]:
+    def plan(self, selection: Selection, options: OutputOptions) -> SheetPlan[TimedRow]:
         return plan(selection, options)
 
-    def file_bytes(self, rows: tuple[KahootRow, ...]) -> bytes:
+    def file_bytes(self, rows: tuple[TimedRow, ...]) -> bytes:
         return workbook_bytes(rows)
 
 
