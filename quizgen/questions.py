@@ -11,7 +11,7 @@ It knows no output, no terminal and no click; it imports only the bank model.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .bank.model import (
@@ -472,3 +472,26 @@ def source_title(bank: Bank | None, question: Question, ref: SourceRef | None = 
         return None
     document = bank.sources.get(ref.doc) if bank is not None else None
     return document.title if document is not None else ref.doc
+
+
+def type_texts(question: Question) -> Iterator[tuple[str, str]]:
+    """The texts of a question's own type, each with the key it is written under in a bank.
+
+    Choices, accepted answers, a cloze's text, both sides of each pair, the items; not the
+    prompt, explanation or a number's unit, which a reader adds where it needs them.
+    """
+    if isinstance(question, MultipleChoice | MultipleAnswer):
+        for index, choice in enumerate(question.choices):
+            yield f"choices[{index}]", choice
+    elif isinstance(question, ShortAnswer):
+        for index, answer in enumerate(question.answers):
+            yield f"answer[{index}]", answer
+    elif isinstance(question, Cloze):
+        yield "text", question.text
+    elif isinstance(question, Matching):
+        for index, (left, right) in enumerate(question.pairs):
+            yield f"pairs[{index}]", left
+            yield f"pairs[{index}]", right
+    elif isinstance(question, Ordering):
+        for index, item in enumerate(question.items):
+            yield f"items[{index}]", item

@@ -16,17 +16,12 @@ from functools import lru_cache
 
 from ..bank.model import (
     Bank,
-    Cloze,
-    Matching,
     MultipleAnswer,
-    MultipleChoice,
     Numeric,
-    Ordering,
     Question,
-    ShortAnswer,
 )
 from ..errors import Location, Problem
-from ..questions import source_title
+from ..questions import source_title, type_texts
 from ..text import to_html
 from .base import Selection
 
@@ -217,20 +212,6 @@ def question_texts(bank: Bank, question: Question) -> Iterator[tuple[str, str]]:
     for ref in question.citations:
         yield "source", ref.quote
         yield "source", source_title(bank, question, ref) or ref.doc
-    if isinstance(question, MultipleChoice | MultipleAnswer):
-        for index, choice in enumerate(question.choices):
-            yield f"choices[{index}]", choice
-    elif isinstance(question, ShortAnswer):
-        for index, answer in enumerate(question.answers):
-            yield f"answer[{index}]", answer
-    elif isinstance(question, Numeric) and question.unit:
+    yield from type_texts(question)
+    if isinstance(question, Numeric) and question.unit:
         yield "unit", question.unit
-    elif isinstance(question, Cloze):
-        yield "text", question.text
-    elif isinstance(question, Matching):
-        for index, (left, right) in enumerate(question.pairs):
-            yield f"pairs[{index}]", left
-            yield f"pairs[{index}]", right
-    elif isinstance(question, Ordering):
-        for index, item in enumerate(question.items):
-            yield f"items[{index}]", item

@@ -11,14 +11,10 @@ from collections.abc import Iterator
 
 from ..bank.model import (
     Cloze,
-    Matching,
-    MultipleAnswer,
-    MultipleChoice,
-    Ordering,
     Question,
-    ShortAnswer,
 )
 from ..errors import Problem
+from ..questions import type_texts
 
 #: What a spreadsheet reads as the start of a formula (OWASP's CSV injection list).
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -55,21 +51,7 @@ def question_texts(question: Question) -> Iterator[tuple[str, str]]:
     """Every piece of text a question shows, with the key it was written under."""
     if question.prompt:
         yield "prompt", question.prompt
-    if isinstance(question, MultipleChoice | MultipleAnswer):
-        for i, choice in enumerate(question.choices):
-            yield f"choices[{i}]", choice
-    elif isinstance(question, ShortAnswer):
-        for i, answer in enumerate(question.answers):
-            yield f"answer[{i}]", answer
-    elif isinstance(question, Cloze):
-        yield "text", question.text
-    elif isinstance(question, Matching):
-        for i, (left, right) in enumerate(question.pairs):
-            yield f"pairs[{i}]", left
-            yield f"pairs[{i}]", right
-    elif isinstance(question, Ordering):
-        for i, item in enumerate(question.items):
-            yield f"items[{i}]", item
+    yield from type_texts(question)
     if question.explanation:
         yield "explanation", question.explanation
 
